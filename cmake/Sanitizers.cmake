@@ -1,0 +1,6 @@
+# TRAILWATCH_SANITIZE: AddressSanitizer + UndefinedBehaviorSanitizer for every
+# target; the first report aborts (no recovery), so a test fails on it.
+if(TRAILWATCH_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()

@@ -1,0 +1,49 @@
+// Pipeline: the commands main runs (`cat` so far), with their options and the
+// run totals every command reports at the end. Start reading here.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "trailwatch/input.h"
+#include "trailwatch/record.h"
+
+namespace trailwatch {
+
+/// Exit codes, grep's convention: 2 means something could not be read.
+enum ExitCode : int { kExitOk = 0, kExitNoMatch = 1, kExitError = 2 };
+
+/// Options shared by every command that reads logs.
+struct ReadOptions {
+  std::vector<std::string> paths;  ///< files, folders, "-" for stdin
+  TimeRange range;                 ///< --since / --until on eventTime
+  size_t jobs = 0;                 ///< worker threads; 0 = one per core
+  ReaderLimits limits;
+  bool quiet = false;              ///< no summary on stderr
+};
+
+/// What a run read, summed over inputs; printed at the end on stderr.
+struct RunTotals {
+  WalkCounts walk;
+  uint64_t inputs = 0;         ///< inputs opened
+  uint64_t inputs_failed = 0;  ///< inputs damaged or unreadable (some records may be read)
+  uint64_t records_read = 0;
+  uint64_t accepted = 0;
+  uint64_t filtered = 0;
+  uint64_t rejected = 0;
+  std::map<std::string, uint64_t, std::less<>> rejected_by_reason;
+  uint64_t raw_bytes = 0;
+  uint64_t decoded_bytes = 0;
+
+  void Add(const InputReport& report);
+  bool HadErrors() const { return walk.errors > 0 || inputs_failed > 0 || rejected > 0; }
+  /// The summary lines, e.g. "212 files read, 3120 records: 3120 emitted".
+  std::vector<std::string> Describe(std::string_view accepted_verb) const;
+};
+
+/// `trailwatch cat`: prints every record as one compact JSON line.
+int RunCat(const ReadOptions& options);
+
+}  // namespace trailwatch

@@ -1,0 +1,120 @@
+// cli: subcommands and flags. Flags are turned into ReadOptions here, then the
+// pipeline runs without exceptions. CLI11 errors exit with code 2.
+#include "cli/cli.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <ctime>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "output/write.h"
+#include "trailwatch/pipeline.h"
+#include "trailwatch/version.h"
+
+namespace trailwatch::cli {
+namespace {
+
+// Parses "64M", "2G", "1048576" into bytes.
+Result<uint64_t> ParseSize(std::string_view text) {
+  uint64_t n = 0;
+  size_t i = 0;
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+    if (n > (uint64_t{1} << 50)) return Status::InvalidArgument("size too large");
+    n = n * 10 + static_cast<uint64_t>(text[i] - '0');
+  }
+  if (i == 0) return Status::InvalidArgument(fmt::format("invalid size '{}'", text));
+  const std::string_view unit = text.substr(i);
+  if (unit.empty() || unit == "B") return n;
+  if (unit == "K" || unit == "KiB" || unit == "k") return n << 10;
+  if (unit == "M" || unit == "MiB") return n << 20;
+  if (unit == "G" || unit == "GiB") return n << 30;
+  return Status::InvalidArgument(fmt::format("invalid size unit in '{}' (use K, M or G)", text));
+}
+
+// Flags every command that reads logs shares; resolved after parsing.
+struct ReadFlags {
+  std::vector<std::string> paths;
+  std::string since, until, max_file_size = "1G";
+  size_t jobs = 0;
+  bool quiet = false;
+
+  void AddTo(CLI::App* cmd) {
+    cmd->add_option("paths", paths, "Log files, folders (S3 layout), or - for stdin")
+        ->type_name("PATH");
+    cmd->add_option("-j,--jobs", jobs, "Worker threads (default: one per core)");
+    cmd->add_option("--since", since, "Only records at or after this time (ISO 8601, or 90m, 24h, 7d ago)");
+    cmd->add_option("--until", until, "Only records at or before this time (ISO 8601, or a span ago)");
+    cmd->add_option("--max-file-size", max_file_size,
+                    "Largest decompressed size of one input (K, M, G; default 1G)");
+    cmd->add_flag("-q,--quiet", quiet, "No summary on stderr (errors are still printed)");
+  }
+
+  Result<ReadOptions> Resolve() const {
+    ReadOptions o;
+    o.paths = paths;
+    if (o.paths.empty()) {
+      if (::isatty(STDIN_FILENO)) {
+        return Status::InvalidArgument("no input: give log files or folders, or - for stdin");
+      }
+      o.paths.push_back("-");
+    }
+    const UnixSeconds now = std::time(nullptr);
+    if (!since.empty()) {
+      Result<UnixSeconds> t = ParseTimeArgument(since, now);
+      if (!t.ok()) return Status::InvalidArgument(fmt::format("--since: {}", t.status().message()));
+      o.range.since = t.value();
+    }
+    if (!until.empty()) {
+      Result<UnixSeconds> t = ParseTimeArgument(until, now);
+      if (!t.ok()) return Status::InvalidArgument(fmt::format("--until: {}", t.status().message()));
+      o.range.until = t.value();
+    }
+    Result<uint64_t> size = ParseSize(max_file_size);
+    if (!size.ok()) return Status::InvalidArgument(fmt::format("--max-file-size: {}", size.status().message()));
+    o.limits.max_input_bytes = size.value();
+    o.jobs = jobs;
+    o.quiet = quiet;
+    return o;
+  }
+};
+
+}  // namespace
+
+int Run(int argc, char** argv) {
+  ::signal(SIGPIPE, SIG_IGN);  // a closed stdout is seen as EPIPE and ends the run quietly
+  spdlog::set_default_logger(spdlog::stderr_color_mt("trailwatch"));
+  spdlog::set_level(spdlog::level::warn);
+
+  CLI::App app{"trailwatch: CloudTrail log analyzer (CloudWatch metric filters and alarms, offline)"};
+  app.set_version_flag("--version", std::string("trailwatch ") + kVersion);
+  app.require_subcommand(1);
+
+  ReadFlags cat_flags;
+  CLI::App* cat = app.add_subcommand("cat", "Print every record as one compact JSON line");
+  cat_flags.AddTo(cat);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitError;
+  }
+
+  if (cat->parsed()) {
+    Result<ReadOptions> options = cat_flags.Resolve();
+    if (!options.ok()) {
+      output::Diagnostic(options.status().message());
+      return kExitError;
+    }
+    return RunCat(options.value());
+  }
+  return kExitError;
+}
+
+}  // namespace trailwatch::cli

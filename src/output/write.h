@@ -1,0 +1,24 @@
+// write: the only places that put bytes on stdout and lines on stderr. Data
+// goes to stdout (for jq and grep); diagnostics and summaries go to stderr.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+namespace trailwatch::output {
+
+/// Writes all of `data` to stdout. Returns false if stdout is closed (EPIPE,
+/// e.g. `| head`) or fails; the caller stops quietly.
+bool WriteStdout(std::string_view data);
+
+/// Prints "trailwatch: <message>" on stderr. The message must already be
+/// terminal-safe (see escape.h).
+void Diagnostic(std::string_view message);
+
+/// Appends a record's JSON text as one compact line: whitespace outside
+/// strings removed, control characters (C0 and C1) escaped as \u00XX.
+void AppendJsonLine(fmt::memory_buffer& out, std::string_view raw_json);
+
+}  // namespace trailwatch::output
