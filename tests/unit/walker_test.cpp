@@ -78,7 +78,7 @@ TEST_CASE("Walking a folder: sorted, digests and non-log files skipped and count
   REQUIRE(counts.errors == 0);
 }
 
-TEST_CASE("Named files are read whatever their name; '-' is stdin; missing paths are errors") {
+TEST_CASE("Named files are read whatever their name, - is stdin, missing paths are errors") {
   TempDir dir;
   const std::string odd = dir.Write("log.txt", "x");
   WalkCounts counts;
@@ -121,7 +121,7 @@ TEST_CASE("A symlink loop is reported once and the walk ends") {
   REQUIRE_THAT(errors.at(0), Contains("already visited"));
 }
 
-TEST_CASE("An unreadable folder is an error naming it; the rest is walked") {
+TEST_CASE("An unreadable folder is an error naming it and the rest is walked") {
   if (::geteuid() == 0) {
     WARN("skipped: running as root, permissions are not enforced");
     return;

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# run-tests.sh: the whole test suite, as CI runs it.
+#   1. gcc, RelWithDebInfo, warnings as errors: build, then every test (ctest)
+#   2. clang, ASan + UBSan: build, then every test again
+#   3. lint: whitespace, file size, role comments
+# Build folders: build-ci/ and build-asan/ (kept, so re-runs are incremental).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+
+echo "== gcc build (warnings are errors)"
+cmake -S . -B build-ci -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRAILWATCH_WERROR=ON \
+  -DCMAKE_CXX_COMPILER=g++ >/dev/null
+cmake --build build-ci -j "$jobs"
+ctest --test-dir build-ci --output-on-failure -j "$jobs"
+
+echo "== clang build with AddressSanitizer + UndefinedBehaviorSanitizer"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
+  -DTRAILWATCH_SANITIZE=ON -DTRAILWATCH_WERROR=ON -DCMAKE_CXX_COMPILER=clang++ >/dev/null
+cmake --build build-asan -j "$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build-asan --output-on-failure -j "$jobs"
+
+echo "== lint"
+scripts/lint.sh
+echo "== all tests passed"
