@@ -4,3 +4,9 @@ if(TRAILWATCH_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined)
 endif()
+
+# TRAILWATCH_FUZZ: coverage instrumentation for libFuzzer in every target; the
+# fuzz targets themselves link with -fsanitize=fuzzer (tests/CMakeLists.txt).
+if(TRAILWATCH_FUZZ)
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run-tests.sh: the whole test suite, as CI runs it.
 #   1. gcc, RelWithDebInfo, warnings as errors: build, then every test (ctest)
-#   2. clang, ASan + UBSan: build, then every test again
+#   2. clang, ASan + UBSan: build, then every test again, plus a short run of
+#      each libFuzzer target (tests/fuzz)
 #   3. lint: whitespace, file size, role comments
 # Build folders: build-ci/ and build-asan/ (kept, so re-runs are incremental).
 set -euo pipefail
@@ -16,7 +17,7 @@ ctest --test-dir build-ci --output-on-failure -j "$jobs"
 
 echo "== clang build with AddressSanitizer + UndefinedBehaviorSanitizer"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
-  -DTRAILWATCH_SANITIZE=ON -DTRAILWATCH_WERROR=ON -DCMAKE_CXX_COMPILER=clang++ >/dev/null
+  -DTRAILWATCH_SANITIZE=ON -DTRAILWATCH_FUZZ=ON -DTRAILWATCH_WERROR=ON -DCMAKE_CXX_COMPILER=clang++ >/dev/null
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs"

@@ -46,4 +46,27 @@ struct RunTotals {
 /// `trailwatch cat`: prints every record as one compact JSON line.
 int RunCat(const ReadOptions& options);
 
+/// How records are printed.
+enum class RecordFormat { kJson, kText };
+
+/// `trailwatch grep`: records matching any of the filter patterns.
+struct GrepOptions {
+  ReadOptions read;
+  std::vector<std::string> patterns;  ///< CloudWatch filter patterns; a record matching any is printed
+  RecordFormat format = RecordFormat::kJson;
+  bool count = false;                 ///< -c: only the number of matching records
+  bool files_with_matches = false;    ///< -l: only the inputs that have a match
+};
+/// Exit: 0 if a record matched, 1 if none did, 2 on any error (grep's convention).
+int RunGrep(const GrepOptions& options);
+
+/// `trailwatch test-pattern`: like `aws logs test-metric-filter`, offline.
+struct TestPatternOptions {
+  std::string pattern;
+  std::vector<std::string> messages;  ///< empty: one message per line of stdin
+  bool jsonl = false;
+};
+/// Exit: 0 if some message matched, 1 if none did, 2 if the pattern is invalid.
+int RunTestPattern(const TestPatternOptions& options);
+
 }  // namespace trailwatch

@@ -68,6 +68,8 @@ class RecordSink {
  public:
   virtual ~RecordSink() = default;
   virtual RecordOutcome OnRecord(Record& record) = 0;
+  /// Called once after the input's last record.
+  virtual void EndOfInput() {}
 };
 
 /// Reads the eventTime of a record (then rewinds it). Rejects a record whose

@@ -99,6 +99,30 @@ int Run(int argc, char** argv) {
   CLI::App* cat = app.add_subcommand("cat", "Print every record as one compact JSON line");
   cat_flags.AddTo(cat);
 
+  ReadFlags grep_flags;
+  std::vector<std::string> grep_patterns;
+  std::string grep_format = "json";
+  bool grep_count = false, grep_files = false;
+  CLI::App* grep = app.add_subcommand(
+      "grep", "Print the records that match a CloudWatch filter pattern (exit 0 match, 1 none, 2 error)");
+  grep->add_option("-e,--pattern", grep_patterns,
+                   "A filter pattern (repeatable: records matching any are printed); without -e "
+                   "the first argument is the pattern");
+  grep->add_option("--format", grep_format, "json (one JSON line per record) or text")
+      ->check(CLI::IsMember({"json", "jsonl", "text"}));
+  grep->add_flag("-c,--count", grep_count, "Print only the number of matching records");
+  grep->add_flag("-l,--files-with-matches", grep_files, "Print only the inputs with a match");
+  grep_flags.AddTo(grep);
+
+  std::string tp_pattern, tp_format = "text";
+  std::vector<std::string> tp_messages;
+  CLI::App* test_pattern = app.add_subcommand(
+      "test-pattern", "Test a filter pattern against messages (arguments, or lines of stdin)");
+  test_pattern->add_option("pattern", tp_pattern, "The CloudWatch Logs filter pattern")->required();
+  test_pattern->add_option("messages", tp_messages, "Log messages (default: one per line of stdin)");
+  test_pattern->add_option("--format", tp_format, "text or jsonl")
+      ->check(CLI::IsMember({"text", "jsonl", "json"}));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -113,6 +137,31 @@ int Run(int argc, char** argv) {
       return kExitError;
     }
     return RunCat(options.value());
+  }
+  if (grep->parsed()) {
+    GrepOptions options;
+    options.patterns = grep_patterns;
+    if (options.patterns.empty()) {
+      if (grep_flags.paths.empty()) {
+        output::Diagnostic("grep: give a filter pattern (or -e PATTERN)");
+        return kExitError;
+      }
+      options.patterns.push_back(grep_flags.paths.front());
+      grep_flags.paths.erase(grep_flags.paths.begin());
+    }
+    Result<ReadOptions> read = grep_flags.Resolve();
+    if (!read.ok()) {
+      output::Diagnostic(read.status().message());
+      return kExitError;
+    }
+    options.read = std::move(read).value();
+    options.format = grep_format == "text" ? RecordFormat::kText : RecordFormat::kJson;
+    options.count = grep_count;
+    options.files_with_matches = grep_files;
+    return RunGrep(options);
+  }
+  if (test_pattern->parsed()) {
+    return RunTestPattern({tp_pattern, tp_messages, tp_format != "text"});
   }
   return kExitError;
 }

@@ -19,7 +19,6 @@ namespace {
 
 constexpr size_t kSniffBytes = 64 * 1024;
 constexpr size_t kReadChunk = 4 * 1024 * 1024;
-constexpr size_t kMinBatch = 1024 * 1024;
 
 bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -141,7 +140,8 @@ class RecordReader::Pass {
     Reject(NextLocation(offset), reason, detail);
   }
 
-  void Deliver(od::object& object, size_t offset) {
+  // Hands a record to the sink. Returns false if the document died meanwhile.
+  [[nodiscard]] bool Deliver(od::object& object, size_t offset) {
     const RecordLocation loc = NextLocation(offset);
     Record record(object, loc);
     RecordOutcome outcome = sink_.OnRecord(record);
@@ -158,7 +158,9 @@ class RecordReader::Pass {
         Reject(loc, outcome.reason, outcome.detail);
         break;
     }
+    return doc_ == nullptr || doc_->is_alive();
   }
+
 
   // Reads more input into buf_. A read error is reported once; what was
   // decoded before it stays in the buffer and is still parsed.
@@ -216,6 +218,9 @@ class RecordReader::Pass {
   RecordSink& sink_;
   InputReport& report_;
   std::unique_ptr<ByteSource> source_;
+  // The document being walked. A sink that meets broken JSON inside a record
+  // leaves it "abandoned" (simdjson nulls its parser); nothing may touch it after.
+  od::document* doc_ = nullptr;
   bool eof_ = false;
   bool over_limit_ = false;
   uint64_t next_index_ = 0;
@@ -276,6 +281,7 @@ void RecordReader::Pass::Document(size_t pos) {
   if (buf_.size() <= pos) return;
   const bool is_array = buf_.data()[pos] == '[';
   od::document doc;
+  doc_ = &doc;
   if (auto err = parser_.iterate(View(pos, buf_.size())).get(doc)) {
     const size_t array = is_array ? pos + 1 : event::FindRecordsArray(Text(), pos);
     if (array == std::string_view::npos) {
@@ -294,32 +300,17 @@ void RecordReader::Pass::Document(size_t pos) {
     return;
   }
   const char* rest = nullptr;
-  if (!doc.current_location().get(rest)) Stream(OffsetOf(rest), buf_.size());  // more documents
+  if (doc.is_alive() && !doc.current_location().get(rest)) {
+    Stream(OffsetOf(rest), buf_.size());  // more documents follow the first
+  }
 }
 
-// Documents one after another (JSON lines, pretty-printed or concatenated objects).
+// Documents one after another (pretty-printed or concatenated objects): found
+// by json_scan, then parsed one at a time. simdjson 3.0.1's iterate_many is not
+// used: on some malformed input its document_stream dereferences a null
+// parser (found by tests/fuzz/reader_fuzz).
 void RecordReader::Pass::Stream(size_t begin, size_t end) {
-  const size_t len = end - begin;
-  od::document_stream docs;
-  if (auto err = parser_.iterate_many(buf_.data() + begin, len, std::max(len, kMinBatch)).get(docs)) {
-    RejectAt(begin, "invalid JSON", simdjson::error_message(err));
-    return;
-  }
-  for (auto it = docs.begin(); it != docs.end(); ++it) {
-    const size_t offset = begin + it.current_index();
-    od::document_reference doc;
-    Walk walk = Walk::kBroken;
-    const uint64_t read_before = report_.records_read;
-    if (!(*it).get(doc)) walk = Dispatch(doc, offset, end, 0);
-    if (walk == Walk::kDead) return;
-    if (walk == Walk::kBroken) {
-      return Salvage(offset, end, false, report_.records_read > read_before ? 1 : 0,
-                     Kind::kDocument);
-    }
-  }
-  if (const size_t truncated = docs.truncated_bytes(); truncated > 0) {
-    Salvage(end - truncated, end, false, 0, Kind::kDocument);
-  }
+  Salvage(begin, end, false, 0, Kind::kDocument);
 }
 
 // Line-oriented input, read in chunks so memory stays bounded by the longest line.
@@ -365,7 +356,25 @@ void RecordReader::Pass::Line(size_t begin, size_t end) {
                                             TerminalSafe(text.substr(begin, 1))));
     return;
   }
-  Stream(begin, end);
+  od::document doc;
+  doc_ = &doc;
+  if (parser_.iterate(View(begin, end)).get(doc)) {
+    return Salvage(begin, end, false, 0, Kind::kDocument);  // value by value
+  }
+  const uint64_t read_before = report_.records_read;
+  const Walk walk = Dispatch(doc, begin, end, 0);
+  if (walk == Walk::kDead) return;
+  if (walk == Walk::kBroken) {
+    return Salvage(begin, end, false, report_.records_read > read_before ? 1 : 0, Kind::kDocument);
+  }
+  // More values on the same line? (Firehose writes events back to back: `}{`.)
+  if (!doc.is_alive()) return;
+  doc.rewind();
+  std::string_view first;
+  if (doc.raw_json().get(first)) return;
+  size_t rest = OffsetOf(first.data()) + first.size();
+  while (rest < end && IsSpace(text[rest])) ++rest;
+  if (rest < end) Salvage(rest, end, false, 0, Kind::kDocument);
 }
 
 template <typename V>
@@ -418,8 +427,8 @@ RecordReader::Pass::Walk RecordReader::Pass::DispatchObject(od::object& object, 
       if (!eventbridge) {
         detail_first = true;
       } else if (!field.value().get_object().get(detail)) {
-        Deliver(detail, offset);
         delivered = true;
+        if (!Deliver(detail, offset)) return Walk::kBroken;
       }
     } else if (!records && detail_type.empty() && IsRecordKey(key)) {
       bare = true;
@@ -428,15 +437,14 @@ RecordReader::Pass::Walk RecordReader::Pass::DispatchObject(od::object& object, 
   }
   if (bare) {
     object.reset();
-    Deliver(object, offset);
-    return Walk::kOk;
+    return Deliver(object, offset) ? Walk::kOk : Walk::kBroken;
   }
   if (eventbridge && detail_first && !delivered) {
     object.reset();
     od::object detail;
     if (!object.find_field_unordered("detail").get_object().get(detail)) {
-      Deliver(detail, offset);
       delivered = true;
+      if (!Deliver(detail, offset)) return Walk::kBroken;
     }
   }
   if (!records && !delivered) {
@@ -471,8 +479,7 @@ RecordReader::Pass::Walk RecordReader::Pass::Elements(od::array& array, size_t a
             walk = Walk::kOk;
           }
         } else {
-          Deliver(object, offset);
-          walk = Walk::kOk;
+          walk = Deliver(object, offset) ? Walk::kOk : Walk::kBroken;
         }
       } else {
         walk = Dispatch(value, offset, end, 1);
@@ -505,6 +512,7 @@ void RecordReader::Pass::Salvage(size_t begin, size_t end, bool in_array, uint64
       continue;
     }
     od::document doc;
+    doc_ = &doc;
     if (auto err = parser_.iterate(View(span.begin, span.end)).get(doc)) {
       RejectAt(span.begin, "invalid JSON", simdjson::error_message(err));
       continue;
@@ -517,8 +525,7 @@ void RecordReader::Pass::Salvage(size_t begin, size_t end, bool in_array, uint64
         RejectAt(span.begin, "not a CloudTrail record", "an array element that is not an object");
         walk = Walk::kOk;
       } else if (!err) {
-        Deliver(object, span.begin);
-        walk = Walk::kOk;
+        walk = Deliver(object, span.begin) ? Walk::kOk : Walk::kBroken;
       }
     } else {
       walk = Dispatch(doc, span.begin, span.end, in_array ? 1 : 0);
@@ -538,6 +545,7 @@ RecordReader::RecordReader(ReaderLimits limits) : limits_(limits) {
 
 void RecordReader::Read(const InputFile& input, RecordSink& sink, InputReport* report) {
   Pass(*this, input, sink, report).Run();
+  sink.EndOfInput();
 }
 
 }  // namespace trailwatch

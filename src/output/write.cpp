@@ -80,7 +80,15 @@ void Diagnostic(std::string_view message) {
 }
 
 void AppendJsonLine(fmt::memory_buffer& out, std::string_view raw) {
+  while (!raw.empty() && raw.back() == ' ') raw.remove_suffix(1);  // raw_json keeps the gap before ','
   const size_t at = out.size();
+  if (!MayNeedEscaping(raw.data(), raw.size())) {
+    // No newline, tab or control: the record is already one line. Printed as
+    // it is, so S3 files (compact JSON) come out byte for byte.
+    out.append(raw.data(), raw.data() + raw.size());
+    out.push_back('\n');
+    return;
+  }
   out.resize(at + raw.size());  // no zero-fill: minify writes every byte it keeps
   size_t n = 0;
   if (simdjson::minify(raw.data(), raw.size(), out.data() + at, n) != simdjson::SUCCESS) {

@@ -17,8 +17,9 @@ bool WriteStdout(std::string_view data);
 /// terminal-safe (see escape.h).
 void Diagnostic(std::string_view message);
 
-/// Appends a record's JSON text as one compact line: whitespace outside
-/// strings removed, control characters (C0 and C1) escaped as \u00XX.
+/// Appends a record's JSON text as one line. Text that is already on one line
+/// without control characters is copied as it is; otherwise whitespace outside
+/// strings is removed and control characters (C0 and C1) are escaped as \u00XX.
 void AppendJsonLine(fmt::memory_buffer& out, std::string_view raw_json);
 
 }  // namespace trailwatch::output

@@ -1,0 +1,180 @@
+// SelectorTrie: builds the trie and walks a record with simdjson On-Demand.
+// Members no selector names are skipped without being parsed; a member that
+// several selectors share is parsed once and its value given to all of them.
+#include "pattern/extract.h"
+
+#include <algorithm>
+
+namespace trailwatch::pattern {
+
+namespace od = simdjson::ondemand;
+
+SelectorTrie::SelectorTrie() { nodes_.emplace_back(); }
+
+uint32_t SelectorTrie::Child(uint32_t parent, const Step& step) {
+  auto make = [&]() {
+    nodes_.emplace_back();
+    nodes_.back().depth = nodes_[parent].depth + 1;
+    return static_cast<uint32_t>(nodes_.size() - 1);
+  };
+  switch (step.kind) {
+    case Step::Kind::kMember: {
+      for (const auto& [name, id] : nodes_[parent].members) {
+        if (name == step.name) return id;
+      }
+      const uint32_t id = make();
+      nodes_[parent].members.emplace_back(step.name, id);
+      return id;
+    }
+    case Step::Kind::kIndex: {
+      for (const auto& [index, id] : nodes_[parent].indexes) {
+        if (index == step.index) return id;
+      }
+      const uint32_t id = make();
+      nodes_[parent].indexes.emplace_back(step.index, id);
+      return id;
+    }
+    case Step::Kind::kAnyMember:
+      if (nodes_[parent].any_member == kNone) {
+        const uint32_t id = make();
+        nodes_[parent].any_member = id;
+      }
+      return nodes_[parent].any_member;
+    case Step::Kind::kAnyIndex:
+      if (nodes_[parent].any_index == kNone) {
+        const uint32_t id = make();
+        nodes_[parent].any_index = id;
+      }
+      return nodes_[parent].any_index;
+  }
+  return kNone;
+}
+
+uint32_t SelectorTrie::Add(const Selector& selector) {
+  for (uint32_t i = 0; i < selectors_.size(); ++i) {
+    if (selectors_[i] == selector) return i;
+  }
+  uint32_t node = 0;
+  for (const Step& step : selector.steps) node = Child(node, step);
+  selectors_.push_back(selector);
+  nodes_[node].slots.push_back(slot_count_);
+  return slot_count_++;
+}
+
+simdjson::error_code SelectorTrie::Members(od::object& object, const Active& active,
+                                           Extracted* out) const {
+  for (auto field_result : object) {
+    od::field field;
+    if (auto err = std::move(field_result).get(field)) return err;
+    const od::raw_json_string key = field.key();
+    Active next;
+    for (size_t i = 0; i < active.n; ++i) {
+      const Node& node = nodes_[active.node[i]];
+      for (const auto& [name, id] : node.members) {
+        if (key == name) {  // CloudTrail keys have no escapes; raw comparison is exact for them
+          next.Add(id);
+          break;
+        }
+      }
+      next.Add(node.any_member);
+    }
+    if (next.overflow) return simdjson::CAPACITY;
+    if (next.n == 0) continue;  // nobody wants this member: On-Demand skips it
+    if (auto err = Visit(field.value(), next, out)) return err;
+  }
+  return simdjson::SUCCESS;
+}
+
+simdjson::error_code SelectorTrie::Visit(od::value value, const Active& active,
+                                         Extracted* out) const {
+  od::json_type type{};
+  if (auto err = value.type().get(type)) return err;
+  JsonValue v;
+  switch (type) {
+    case od::json_type::string:
+      v.kind = JsonValue::Kind::kString;
+      if (auto err = value.get_string().get(v.text)) return err;
+      break;
+    case od::json_type::number: {
+      v.kind = JsonValue::Kind::kNumber;
+      v.text = value.raw_json_token();
+      while (!v.text.empty() && (v.text.back() == ' ' || v.text.back() == '\n' ||
+                                 v.text.back() == '\r' || v.text.back() == '\t')) {
+        v.text.remove_suffix(1);
+      }
+      if (auto err = value.get_double().get(v.number)) return err;
+      break;
+    }
+    case od::json_type::boolean: {
+      bool b = false;
+      if (auto err = value.get_bool().get(b)) return err;
+      v.kind = b ? JsonValue::Kind::kTrue : JsonValue::Kind::kFalse;
+      v.text = b ? "true" : "false";
+      break;
+    }
+    case od::json_type::null: {
+      bool is_null = false;
+      if (auto err = value.is_null().get(is_null)) return err;
+      if (!is_null) return simdjson::N_ATOM_ERROR;
+      v.kind = JsonValue::Kind::kNull;
+      break;
+    }
+    case od::json_type::object:
+      v.kind = JsonValue::Kind::kObject;
+      break;
+    case od::json_type::array:
+      v.kind = JsonValue::Kind::kArray;
+      break;
+  }
+  for (size_t i = 0; i < active.n; ++i) {
+    for (uint32_t slot : nodes_[active.node[i]].slots) out->by_slot[slot].push_back(v);
+  }
+  if (type == od::json_type::object) {
+    bool descend = false;
+    for (size_t i = 0; i < active.n; ++i) {
+      const Node& node = nodes_[active.node[i]];
+      descend |= !node.members.empty() || node.any_member != kNone;
+    }
+    if (!descend) return simdjson::SUCCESS;
+    od::object object;
+    if (auto err = value.get_object().get(object)) return err;
+    return Members(object, active, out);
+  }
+  if (type == od::json_type::array) {
+    bool descend = false;
+    for (size_t i = 0; i < active.n; ++i) {
+      const Node& node = nodes_[active.node[i]];
+      descend |= !node.indexes.empty() || node.any_index != kNone;
+    }
+    if (!descend) return simdjson::SUCCESS;
+    od::array array;
+    if (auto err = value.get_array().get(array)) return err;
+    uint32_t index = 0;
+    for (auto element : array) {
+      od::value item;
+      if (auto err = element.get(item)) return err;
+      Active next;
+      for (size_t i = 0; i < active.n; ++i) {
+        const Node& node = nodes_[active.node[i]];
+        for (const auto& [want, id] : node.indexes) {
+          if (want == index) next.Add(id);
+        }
+        next.Add(node.any_index);
+      }
+      ++index;
+      if (next.overflow) return simdjson::CAPACITY;
+      if (next.n == 0) continue;
+      if (auto err = Visit(item, next, out)) return err;
+    }
+  }
+  return simdjson::SUCCESS;
+}
+
+simdjson::error_code SelectorTrie::Extract(od::object& object, Extracted* out) const {
+  out->Reset(slot_count_);
+  Active root;
+  root.Add(0);
+  return Members(object, root, out);
+}
+
+}  // namespace trailwatch::pattern

@@ -1,0 +1,48 @@
+// InputRun: what every log-reading command shares: expand the paths, read the
+// inputs on N workers with one RecordSink per input, deliver output in input
+// order, print each input's messages, and sum the totals.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "pipeline/ordered_runner.h"
+#include "trailwatch/pipeline.h"
+
+namespace trailwatch::pipeline {
+
+class InputRun {
+ public:
+  /// Expands the paths (walk errors are printed now) and picks the worker count.
+  explicit InputRun(const ReadOptions& options);
+
+  size_t jobs() const { return jobs_; }
+  const std::vector<InputFile>& inputs() const { return inputs_; }
+  RunTotals& totals() { return totals_; }
+
+  /// Makes the sink for one input, on worker thread `worker`.
+  using MakeSink =
+      std::function<std::unique_ptr<RecordSink>(size_t worker, size_t task, TaskOutput& out)>;
+  /// Called in input order on the calling thread after an input is done.
+  using OnInputDone = std::function<void(size_t task, const InputReport& report)>;
+
+  /// Reads every input. Returns false if stdout was closed early (| head).
+  bool Run(const MakeSink& make_sink, const OnInputDone& done = {});
+
+  /// Prints the summary (unless quiet) and returns the exit code for "no
+  /// errors" `ok_code`, or kExitError.
+  int Summarize(std::string_view accepted_verb, int ok_code);
+
+ private:
+  const ReadOptions& options_;
+  std::vector<InputFile> inputs_;
+  RunTotals totals_;
+  size_t jobs_ = 1;
+  std::vector<std::unique_ptr<RecordReader>> readers_;
+};
+
+/// Worker threads for `requested` (0 = one per core).
+size_t EffectiveJobs(size_t requested);
+
+}  // namespace trailwatch::pipeline
