@@ -107,7 +107,8 @@ int Run(int argc, char** argv) {
       "grep", "Print the records that match a CloudWatch filter pattern (exit 0 match, 1 none, 2 error)");
   grep->add_option("-e,--pattern", grep_patterns,
                    "A filter pattern (repeatable: records matching any are printed); without -e "
-                   "the first argument is the pattern");
+                   "the first argument is the pattern")
+      ->allow_extra_args(false);  // one pattern per -e; the rest are paths
   grep->add_option("--format", grep_format, "json (one JSON line per record) or text")
       ->check(CLI::IsMember({"json", "jsonl", "text"}));
   grep->add_flag("-c,--count", grep_count, "Print only the number of matching records");
