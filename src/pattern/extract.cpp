@@ -4,6 +4,7 @@
 #include "pattern/extract.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace trailwatch::pattern {
 
@@ -24,6 +25,12 @@ uint32_t SelectorTrie::Child(uint32_t parent, const Step& step) {
       }
       const uint32_t id = make();
       nodes_[parent].members.emplace_back(step.name, id);
+      std::string head = step.name + '"';
+      head.resize(std::min<size_t>(head.size(), 8));
+      uint64_t prefix = 0, mask = 0;
+      std::memcpy(&prefix, head.data(), head.size());
+      mask = head.size() == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * head.size())) - 1;
+      nodes_[parent].member_prefix.emplace_back(prefix, mask);
       return id;
     }
     case Step::Kind::kIndex: {
@@ -63,16 +70,29 @@ uint32_t SelectorTrie::Add(const Selector& selector) {
 
 simdjson::error_code SelectorTrie::Members(od::object& object, const Active& active,
                                            Extracted* out) const {
+  // Inside a record (not at its top level) a single trie node without a
+  // wildcard can stop once it has found all its members: the rest of the
+  // object is then skipped as a block, which matters for large
+  // requestParameters. The top level is read whole, so a key written twice
+  // there is seen twice.
+  const Node& first = nodes_[active.node[0]];
+  const bool can_stop = active.n == 1 && first.depth > 0 && first.any_member == kNone;
+  size_t left = first.members.size();
   for (auto field_result : object) {
     od::field field;
     if (auto err = std::move(field_result).get(field)) return err;
     const od::raw_json_string key = field.key();
+    // Reading eight bytes from the key is safe: the document and its padding follow.
+    uint64_t head = 0;
+    std::memcpy(&head, key.raw(), 8);
     Active next;
     for (size_t i = 0; i < active.n; ++i) {
       const Node& node = nodes_[active.node[i]];
-      for (const auto& [name, id] : node.members) {
-        if (key == name) {  // CloudTrail keys have no escapes; raw comparison is exact for them
-          next.Add(id);
+      for (size_t m = 0; m < node.members.size(); ++m) {
+        const auto& [prefix, mask] = node.member_prefix[m];
+        // CloudTrail keys have no escapes; raw comparison is exact for them.
+        if ((head & mask) == prefix && key == node.members[m].first) {
+          next.Add(node.members[m].second);
           break;
         }
       }
@@ -81,6 +101,7 @@ simdjson::error_code SelectorTrie::Members(od::object& object, const Active& act
     if (next.overflow) return simdjson::CAPACITY;
     if (next.n == 0) continue;  // nobody wants this member: On-Demand skips it
     if (auto err = Visit(field.value(), next, out)) return err;
+    if (can_stop && --left == 0) break;
   }
   return simdjson::SUCCESS;
 }
@@ -91,10 +112,19 @@ simdjson::error_code SelectorTrie::Visit(od::value value, const Active& active,
   if (auto err = value.type().get(type)) return err;
   JsonValue v;
   switch (type) {
-    case od::json_type::string:
+    case od::json_type::string: {
       v.kind = JsonValue::Kind::kString;
-      if (auto err = value.get_string().get(v.text)) return err;
+      // Without a backslash the string is its raw text between the quotes:
+      // no copy into simdjson's string buffer (stage 1 has checked UTF-8).
+      std::string_view token = value.raw_json_token();
+      while (!token.empty() && token.back() != '"') token.remove_suffix(1);
+      if (token.size() >= 2 && std::memchr(token.data(), '\\', token.size()) == nullptr) {
+        v.text = token.substr(1, token.size() - 2);
+      } else if (auto err = value.get_string().get(v.text)) {
+        return err;
+      }
       break;
+    }
     case od::json_type::number: {
       v.kind = JsonValue::Kind::kNumber;
       v.text = value.raw_json_token();

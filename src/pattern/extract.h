@@ -38,6 +38,10 @@ class SelectorTrie {
   struct Node {
     std::vector<uint32_t> slots;  // selectors that end here
     std::vector<std::pair<std::string, uint32_t>> members;
+    // For each member: its first eight bytes as they appear in the JSON text
+    // (the name, then the closing quote if shorter) and a mask, so that most
+    // keys are told apart by one 64-bit compare before any memcmp.
+    std::vector<std::pair<uint64_t, uint64_t>> member_prefix;
     std::vector<std::pair<uint32_t, uint32_t>> indexes;
     uint32_t any_member = kNone;
     uint32_t any_index = kNone;

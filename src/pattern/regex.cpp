@@ -182,6 +182,7 @@ bool Regex::Compile(std::string_view body, RegexError* error) {
       if (alt.slots.empty() && !alt.anchored_start && !alt.anchored_end) {
         return parser.Fail("empty alternative", i, error);
       }
+      Prepare(&alt);
       alternatives_.push_back(std::move(alt));
       alt = Alternative();
       atom_open = false;
@@ -268,7 +269,65 @@ bool Regex::Compile(std::string_view body, RegexError* error) {
   return true;
 }
 
+void Regex::Prepare(Alternative* alt) {
+  // The longest run of slots that each match exactly one byte, once.
+  std::string run;
+  for (const Slot& slot : alt->slots) {
+    if (slot.repeat == Slot::Repeat::kOnce && slot.chars.count() == 1) {
+      for (size_t c = 0; c < 256; ++c) {
+        if (slot.chars.test(c)) run.push_back(static_cast<char>(c));
+      }
+    } else {
+      run.clear();
+    }
+    if (run.size() > alt->required.size()) alt->required = run;
+  }
+  const size_t n = alt->slots.size();
+  if (n > 63) return;
+  alt->bit_parallel = true;
+  alt->accept.assign(256, 0);
+  for (size_t j = 0; j < n; ++j) {
+    const Slot& slot = alt->slots[j];
+    for (size_t c = 0; c < 256; ++c) {
+      if (slot.chars.test(c)) alt->accept[c] |= uint64_t{1} << j;
+    }
+    if (slot.repeat == Slot::Repeat::kStar) alt->star |= uint64_t{1} << j;
+    if (slot.repeat != Slot::Repeat::kOnce) alt->skippable |= uint64_t{1} << j;
+  }
+}
+
+// The same NFA as SearchOne with the state set in one word: bit j = waiting
+// for slot j, bit n = accepted.
+bool Regex::SearchBits(const Alternative& alt, std::string_view text) {
+  const size_t n = alt.slots.size();
+  const uint64_t final_bit = uint64_t{1} << n;
+  auto close = [&](uint64_t set) {
+    for (;;) {  // epsilon moves over optional and star slots, to a fixed point
+      const uint64_t next = set | ((set & alt.skippable) << 1);
+      if (next == set) return set;
+      set = next;
+    }
+  };
+  const uint64_t start = close(1);
+  uint64_t current = start;
+  auto accepted = [&](size_t pos) {
+    return (current & final_bit) != 0 && (!alt.anchored_end || pos == text.size());
+  };
+  if (accepted(0)) return true;
+  for (size_t pos = 0; pos < text.size(); ++pos) {
+    const uint64_t moved = current & alt.accept[static_cast<unsigned char>(text[pos])];
+    uint64_t next = (moved & alt.star) | ((moved & ~alt.star) << 1);
+    if (!alt.anchored_start) next |= 1;
+    if (next == 0) return false;
+    current = close(next);
+    if (accepted(pos + 1)) return true;
+  }
+  return false;
+}
+
 bool Regex::SearchOne(const Alternative& alt, std::string_view text) const {
+  if (!alt.required.empty() && text.find(alt.required) == std::string_view::npos) return false;
+  if (alt.bit_parallel) return SearchBits(alt, text);
   const size_t n = alt.slots.size();
   // States 0..n: state j waits for slot j; state n accepts. `current` holds
   // the states alive after the bytes read so far, closed under the epsilon

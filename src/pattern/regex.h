@@ -41,8 +41,19 @@ class Regex {
     std::vector<Slot> slots;
     bool anchored_start = false;
     bool anchored_end = false;
+    // Every match contains this text (the longest run of single-character
+    // slots): a text without it is rejected with one memmem, no NFA.
+    std::string required;
+    // For alternatives of at most 63 slots, the NFA runs bit-parallel:
+    // bit j of accept[b] says slot j accepts byte b.
+    bool bit_parallel = false;
+    std::vector<uint64_t> accept;  // 256 masks
+    uint64_t star = 0;             // slots that loop on themselves
+    uint64_t skippable = 0;        // optional and star slots (epsilon moves)
   };
   bool SearchOne(const Alternative& alt, std::string_view text) const;
+  static bool SearchBits(const Alternative& alt, std::string_view text);
+  static void Prepare(Alternative* alt);
 
   std::string source_;
   std::vector<Alternative> alternatives_;
