@@ -6,7 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <map>
+#include <unordered_map>
 #include <memory>
 #include <span>
 #include <string>
@@ -128,7 +128,11 @@ class PatternSet {
   std::unique_ptr<pattern::SelectorTrie> trie_;
   uint32_t event_time_slot_ = 0, event_name_slot_ = 0;
   std::vector<uint32_t> always_;                            // patterns not indexed
-  std::map<std::string, std::vector<uint32_t>, std::less<>> by_event_name_;
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::vector<uint32_t>, NameHash, std::equal_to<>> by_event_name_;
   bool any_text_pattern_ = false;
   bool compiled_ = false;
 };
