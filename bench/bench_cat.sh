@@ -54,12 +54,8 @@ tw_row --procs "$JOBS" "zcat | jq -c '.Records[]'" lines \
 #    DUCKDB_STRATEGY unset: pick the faster query for this corpus's mean file size
 #    (see bench/README.md): "columns" below 1.5 MB uncompressed per file, else "objects".
 if tw_duckdb_ready; then
-  duck_ver=$(node -p "require('$TW_BENCH_DIR/node_modules/@duckdb/node-api/package.json').version" 2>/dev/null || echo '?')
-  versions+=", @duckdb/node-api $duck_ver"
-  strategy=${DUCKDB_STRATEGY:-}
-  if [[ -z $strategy ]]; then
-    if (( TW_RAW_BYTES / TW_FILES < 1500000 )); then strategy=columns; else strategy=objects; fi
-  fi
+  versions+=", @duckdb/node-api $(tw_duckdb_version)"
+  strategy=$(tw_duckdb_strategy)
   tw_row "DuckDB $strategy + unnest" count \
     "node $(tw_q "$TW_BENCH_DIR/duckdb_cat.mjs") $C --threads $JOBS --strategy $strategy"
 else

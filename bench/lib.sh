@@ -3,11 +3,11 @@
 # shellcheck disable=SC2034,SC2016
 # bench/lib.sh — shared helpers for the trailwatch benchmark suites.
 #
-# A suite script (bench_cat.sh, later bench_grep.sh, ...) does:
+# A suite script (bench_cat.sh, bench_grep.sh, ...) does:
 #
 #   source "$(dirname "$0")/lib.sh"
 #   tw_init CORPUS SUITE_NAME
-#   tw_row  NAME CHECK COMMAND      # one row per tool; COMMAND writes its product to stdout
+#   tw_row  [OPTIONS] NAME CHECK COMMAND  # one row per tool; COMMAND writes its product to stdout
 #   tw_skip NAME REASON             # a row that cannot run here (e.g. binary missing)
 #   tw_report                       # prints the markdown table, saves it in bench/results/
 #
@@ -15,9 +15,15 @@
 #   lines   stdout line count must equal the corpus record count (cat-like rows)
 #   bytes   stdout byte count must equal the corpus uncompressed bytes (decompressors)
 #   count   the first field of stdout must equal the corpus record count (DuckDB)
-#   N       (a number) stdout line count must equal N (grep rows, later)
+#   count:N the first field of stdout must equal N (DuckDB grep)
+#   N       (a number) stdout line count must equal N (grep rows)
 #   none    no check
 # A tool may add a remark to its Check cell by printing "bench-note: TEXT" on stderr.
+#
+# Optional suite settings read by tw_report:
+#   TW_BASELINE   row name the "vs" column divides by
+#   TW_BASELINE2  a second row name: adds a second "vs" column
+#   TW_NOTES+=()  paragraphs printed under the table
 #
 # Environment knobs (all optional):
 #   RUNS=3         hyperfine --runs (one warmup run is always done first)
@@ -45,6 +51,7 @@ TW_KEEP_GOING=${TW_KEEP_GOING:-1}
 
 TW_ROWS=()       # one \x1f-separated record per row, filled by tw_row / tw_skip
 TW_FAILED=0
+TW_NOTES=()      # paragraphs printed under the table (suites may append)
 
 tw_log() { printf '[bench] %s\n' "$*" >&2; }
 tw_die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
@@ -130,6 +137,7 @@ tw_corpus_stats() {
   local mstat="none"
   [[ -f $TW_CORPUS/MANIFEST.tsv ]] && mstat=$(stat -c '%s-%Y' "$TW_CORPUS/MANIFEST.tsv")
   key=$(printf '%s|%s|%s|%s' "$TW_CORPUS" "$TW_FILES" "$TW_GZ_BYTES" "$mstat" | md5sum | cut -c1-16)
+  TW_CORPUS_KEY=$key
   cache="$RESULTS_DIR/corpus-$key.tsv"
 
   if [[ -f $cache ]]; then
@@ -158,6 +166,25 @@ tw_corpus_stats() {
   printf '%s\t%s\t%s\n' "$TW_RECORDS" "$TW_RAW_BYTES" "$TW_RECORDS_SRC" > "$cache"
 }
 
+# tw_corpus_cached LABEL COMMAND — print the first line of COMMAND's stdout (bash, pipefail),
+# computed once per corpus and cached in $RESULTS_DIR/corpus-<key>.LABEL, next to the corpus
+# stats (so a regenerated corpus invalidates it). Put a hash of whatever COMMAND depends on
+# (a program file, ...) in LABEL. Dies if COMMAND fails.
+tw_corpus_cached() {
+  [[ $# -eq 2 ]] || tw_die "tw_corpus_cached LABEL COMMAND"
+  local cache="$RESULTS_DIR/corpus-$TW_CORPUS_KEY.$1" out
+  if [[ -f $cache ]]; then
+    tw_log "$1 loaded from $cache"
+    head -n1 "$cache"
+    return 0
+  fi
+  tw_log "computing $1 (once, cached): $2"
+  out=$(bash -o pipefail -c "$2" | head -n1) || tw_die "computing $1 failed: $2"
+  mkdir -p "$RESULTS_DIR"
+  printf '%s\n' "$out" > "$cache"
+  printf '%s\n' "$out"
+}
+
 # tw_selected NAME — true when the row is selected by ONLY.
 tw_selected() { [[ -z $ONLY ]] || [[ $1 =~ $ONLY ]]; }
 
@@ -171,14 +198,29 @@ tw_skip() {
   tw_add_row "$1" "skipped" "" "" "" "" "" "" "" "$2" ""
 }
 
-# tw_row [--procs N] NAME CHECK COMMAND
+# tw_row [--procs N] [--runs N] [--warmup N] [--note TEXT] NAME CHECK COMMAND
 #   --procs N: the command runs N worker processes at once (xargs -P N); the peak RSS
 #   column then shows "N × per-process peak", since /usr/bin/time reports the largest
 #   single process of the tree, not the sum.
+#   --runs N, --warmup N: this row's hyperfine runs and warmup runs instead of RUNS and
+#   WARMUP (for very slow tools); the Check cell then says how many runs were timed.
+#   --note TEXT: a remark appended to the row's Check cell.
 tw_row() {
-  local procs=1
-  if [[ $1 == --procs ]]; then procs=$2; shift 2; fi
-  [[ $# -eq 3 ]] || tw_die "tw_row [--procs N] NAME CHECK COMMAND"
+  local procs=1 runs=$RUNS warmup=$WARMUP rownote=""
+  while [[ $# -gt 0 && $1 == --* ]]; do
+    [[ $# -ge 2 ]] || tw_die "tw_row: $1 needs a value"
+    case $1 in
+      --procs) procs=$2 ;;
+      --runs) runs=$2 ;;
+      --warmup) warmup=$2 ;;
+      --note) rownote=$2 ;;
+      *) tw_die "tw_row: unknown option $1" ;;
+    esac
+    shift 2
+  done
+  [[ $# -eq 3 ]] || tw_die "tw_row [--procs N] [--runs N] [--warmup N] [--note TEXT] NAME CHECK COMMAND"
+  [[ $runs =~ ^[1-9][0-9]*$ ]] || tw_die "tw_row: --runs must be a positive integer (got '$runs')"
+  [[ $warmup =~ ^[0-9]+$ ]] || tw_die "tw_row: --warmup must be a non-negative integer (got '$warmup')"
   local name=$1 check=$2 cmd=$3
   if ! tw_selected "$name"; then
     tw_log "not selected (ONLY=$ONLY): $name"
@@ -192,7 +234,7 @@ tw_row() {
   tw_log "=== $name"
   tw_log "    $cmd"
   if ! "${TW_PIN_CMD[@]}" hyperfine --shell=bash --style basic \
-        --warmup "$WARMUP" --runs "$RUNS" \
+        --warmup "$warmup" --runs "$runs" \
         --command-name "$name" \
         --export-json "$json" --export-markdown "$md" \
         "$cmd >/dev/null" >&2; then
@@ -210,7 +252,7 @@ tw_row() {
   case $check in
     lines|[0-9]*) out=$("${timed[@]}" 2>"$ef" | wc -l) || rc=$? ;;
     bytes)        out=$("${timed[@]}" 2>"$ef" | wc -c) || rc=$? ;;
-    count)        out=$("${timed[@]}" 2>"$ef" | head -n1) || rc=$? ;;
+    count|count:[0-9]*) out=$("${timed[@]}" 2>"$ef" | head -n1) || rc=$? ;;
     none)         "${timed[@]}" 2>"$ef" >/dev/null || rc=$?; out="" ;;
     *) tw_die "unknown CHECK '$check' for row $name" ;;
   esac
@@ -228,6 +270,7 @@ tw_row() {
     [0-9]*) want=$check; got=$out ;;
     bytes) want=$TW_RAW_BYTES; got=$out ;;
     count) want=$TW_RECORDS; got=${out%%[[:space:]]*} ;;
+    count:*) want=${check#count:}; got=${out%%[[:space:]]*} ;;
   esac
   if [[ $check == none ]]; then
     verdict="not checked"
@@ -240,6 +283,11 @@ tw_row() {
   # A tool may leave remarks for the table: stderr lines starting with "bench-note: ".
   local note
   while IFS= read -r note; do verdict+="; ${note#bench-note: }"; done < <(grep '^bench-note: ' "$ef" || true)
+  if [[ -n $rownote ]]; then verdict+="; $rownote"; fi
+  if [[ $runs != "$RUNS" || $warmup != "$WARMUP" ]]; then
+    if (( runs == 1 )); then verdict+="; 1 timed run"; else verdict+="; $runs timed runs"; fi
+    verdict+=", warmup $warmup"
+  fi
   tw_log "    mean ${mean}s ± ${sd}s, peak RSS ${rss} KB x $procs, CPU ${cpu}%, check: $verdict"
   tw_add_row "$name" "ok" "$mean" "$sd" "$min" "$max" "$rss" "$procs" "$cpu" "$verdict" "$cmd"
 }
@@ -249,6 +297,17 @@ tw_row_failed() {
   TW_FAILED=1
   tw_add_row "$1" "failed" "" "" "" "" "" "" "" "$2" "$3"
   if [[ $TW_KEEP_GOING != 1 ]]; then tw_report; exit 1; fi
+}
+
+# tw_row_mean NAME — the mean wall time of a row that ran ok (empty if none).
+tw_row_mean() {
+  local row
+  local -a f
+  for row in "${TW_ROWS[@]}"; do
+    IFS=$'\x1f' read -r -a f <<<"$row"
+    if [[ ${f[0]} == "$1" && ${f[1]} == ok ]]; then printf '%s\n' "${f[2]}"; return 0; fi
+  done
+  return 0
 }
 
 tw_machine_info() {
@@ -268,15 +327,12 @@ tw_bytes() {
 }
 
 # TW_BASELINE: name of the row the "vs floor" column divides by (set by the suite).
+# TW_BASELINE2 (optional): a second row name, for a second "vs" column.
 tw_report() {
-  local table="$TW_OUT/summary.md" base_mean="" row
+  local table="$TW_OUT/summary.md" base_mean="" base2_mean="" row para
   local -a f
-  if [[ -n ${TW_BASELINE:-} ]]; then
-    for row in "${TW_ROWS[@]}"; do
-      IFS=$'\x1f' read -r -a f <<<"$row"
-      if [[ ${f[0]} == "$TW_BASELINE" && ${f[1]} == ok ]]; then base_mean=${f[2]}; fi
-    done
-  fi
+  if [[ -n ${TW_BASELINE:-} ]]; then base_mean=$(tw_row_mean "$TW_BASELINE"); fi
+  if [[ -n ${TW_BASELINE2:-} ]]; then base2_mean=$(tw_row_mean "$TW_BASELINE2"); fi
   {
     printf '### %s benchmark\n\n' "$TW_SUITE"
     tw_machine_info
@@ -289,18 +345,26 @@ tw_report() {
     printf -- '- 1-min load average: %s at start, %s at end (the suite itself adds up to ~%s)\n' \
       "$TW_LOAD_START" "$(tw_loadavg)" "$JOBS"
     printf '\n'
-    printf '| Tool | Mean wall (s) | Min (s) | Throughput (MB/s) | vs %s | Peak RSS (MB) | CPU | Check |\n' "${TW_BASELINE:-floor}"
-    printf '|---|--:|--:|--:|--:|--:|--:|---|\n'
+    if [[ -n ${TW_BASELINE2:-} ]]; then
+      printf '| Tool | Mean wall (s) | Min (s) | Throughput (MB/s) | vs %s | vs %s | Peak RSS (MB) | CPU | Check |\n' \
+        "${TW_BASELINE:-floor}" "$TW_BASELINE2"
+      printf '|---|--:|--:|--:|--:|--:|--:|--:|---|\n'
+    else
+      printf '| Tool | Mean wall (s) | Min (s) | Throughput (MB/s) | vs %s | Peak RSS (MB) | CPU | Check |\n' "${TW_BASELINE:-floor}"
+      printf '|---|--:|--:|--:|--:|--:|--:|---|\n'
+    fi
     for row in "${TW_ROWS[@]}"; do
       IFS=$'\x1f' read -r -a f <<<"$row"
       if [[ ${f[1]} != ok ]]; then
-        printf '| %s | %s | | | | | | %s |\n' "${f[0]//|/\\|}" "${f[1]}" "${f[9]//|/\\|}"
+        printf '| %s | %s | | | |%s | | %s |\n' "${f[0]//|/\\|}" "${f[1]}" "${TW_BASELINE2:+ |}" "${f[9]//|/\\|}"
         continue
       fi
       local nums
       nums=$(awk -v mean="${f[2]}" -v sd="${f[3]}" -v min="${f[4]}" -v rss="${f[6]}" -v procs="${f[7]}" \
-                 -v raw="$TW_RAW_BYTES" -v base="$base_mean" 'BEGIN {
+                 -v raw="$TW_RAW_BYTES" -v base="$base_mean" -v base2="$base2_mean" \
+                 -v two="${TW_BASELINE2:+1}" 'BEGIN {
         rel = (base != "" && base > 0) ? sprintf("%.2f×", mean / base) : ""
+        if (two) rel = rel " | " ((base2 != "" && base2 > 0) ? sprintf("%.2f×", mean / base2) : "")
         r = (procs > 1) ? sprintf("%d × %.1f", procs, rss / 1024) : sprintf("%.1f", rss / 1024)
         printf "%.3f ± %.3f | %.3f | %.0f | %s | %s", mean, sd, min, raw / 1e6 / mean, rel, r
       }')
@@ -309,6 +373,7 @@ tw_report() {
     printf '\nThroughput = uncompressed JSON bytes / mean wall time (1 MB = 10^6 B); Min = fastest timed run, less sensitive to other load. '
     printf 'Peak RSS from one extra run under `/usr/bin/time -f %%M`; "P × N" = N MB per process, P processes at once. '
     printf 'CPU = (user+sys)/wall of that run. Commands and raw hyperfine exports: `%s`.\n' "${TW_OUT#"$TW_REPO_DIR"/}"
+    for para in "${TW_NOTES[@]}"; do printf '\n%s\n' "$para"; done
   } > "$table"
   printf '\n' >&2
   cat "$table"
@@ -329,4 +394,22 @@ tw_duckdb_ready() {
     fi
   fi
   return 0
+}
+
+# tw_duckdb_version — the installed @duckdb/node-api version (after tw_duckdb_ready), or "?".
+tw_duckdb_version() {
+  node -p "require('$TW_BENCH_DIR/node_modules/@duckdb/node-api/package.json').version" 2>/dev/null || echo '?'
+}
+
+# tw_duckdb_strategy — the DuckDB query strategy for this corpus: $DUCKDB_STRATEGY if set,
+# else the faster one for the corpus's mean file size (see bench/README.md): "columns" below
+# 1.5 MB of uncompressed JSON per file, else "objects".
+tw_duckdb_strategy() {
+  if [[ -n ${DUCKDB_STRATEGY:-} ]]; then
+    printf '%s\n' "$DUCKDB_STRATEGY"
+  elif (( TW_RAW_BYTES / TW_FILES < 1500000 )); then
+    echo columns
+  else
+    echo objects
+  fi
 }
