@@ -679,6 +679,13 @@ def sc_rds(rng, t0, region):
                          {"dBSnapshotIdentifier": snap, "dBSnapshotAttributes": [{"attributeName": "restore", "attributeValues": [who]}]}))
     return out
 
+def sc_ebs_snapshot(rng, t0, region):
+    """An EBS snapshot of the orders database volume shared with the attacker's account."""
+    ip, ident, snap = SVC_MAINT.ip, sm(t0), "snap-0c0ffee5a1e5d0b01"
+    return [ec2_call(rng, t0, ident, ip, CLI % "ec2.modify-snapshot-attribute", region, "ModifySnapshotAttribute",
+                     {"snapshotId": snap, "createVolumePermission": {"add": {"items": [{"userId": EXTERNAL_ACCOUNT}]}},
+                      "attributeType": "CREATE_VOLUME_PERMISSION"}, {"_return": True})]
+
 def sc_secrets_burst(rng, t0, region):
     """15 GetSecretValue (each + KMS Decrypt) by svc-maint in 2m48s."""
     out = []
@@ -702,7 +709,9 @@ def sc_config(rng, t0, region):
     return [event(rng, t0, ident, "config.amazonaws.com", "StopConfigurationRecorder", region, ip, CLI % "configservice.stop-configuration-recorder",
                   {"configurationRecorderName": "default"}),
             event(rng, t0 + 40, ident, "config.amazonaws.com", "DeleteDeliveryChannel", region, ip, CLI % "configservice.delete-delivery-channel",
-                  {"deliveryChannelName": "default"})]
+                  {"deliveryChannelName": "default"}),
+            event(rng, t0 + 75, ident, "config.amazonaws.com", "DeleteConfigRule", region, ip, CLI % "configservice.delete-config-rule",
+                  {"configRuleName": "restricted-ssh"})]
 
 def sc_account_org(rng, t0, region):
     ip, ident = SVC_MAINT.ip, sm(t0)
@@ -714,6 +723,17 @@ def sc_account_org(rng, t0, region):
             event(rng, t0 + 120, ident, "securityhub.amazonaws.com", "DisableSecurityHub", region, ip, CLI % "securityhub.disable-security-hub", {}),
             event(rng, t0 + 200, ident, "organizations.amazonaws.com", "LeaveOrganization", "us-east-1", ip, CLI % "organizations.leave-organization",
                   None, None, ("ConstraintViolationException", "The member account is missing one or more of the prerequisites required to operate as a standalone account."))]
+
+def sc_monitoring_tampering(rng, t0, region):
+    """svc-maint removes a metric filter from the CloudTrail log group, mutes an alarm, deletes VPC flow logs."""
+    ip, ident = SVC_MAINT.ip, sm(t0)
+    return [event(rng, t0, ident, "logs.amazonaws.com", "DeleteMetricFilter", region, ip, CLI % "logs.delete-metric-filter",
+                  {"logGroupName": "/aws/cloudtrail/security-audit", "filterName": "FailedConsoleLogin"}),
+            event(rng, t0 + 45, ident, "monitoring.amazonaws.com", "DisableAlarmActions", region, ip, CLI % "cloudwatch.disable-alarm-actions",
+                  {"alarmNames": ["RootAccountUsage"]}),
+            event(rng, t0 + 100, ident, "ec2.amazonaws.com", "DeleteFlowLogs", "eu-central-1", ip, CLI % "ec2.delete-flow-logs",
+                  {"DeleteFlowLogsRequest": {"FlowLogId": {"tag": 1, "content": "fl-0a1b2c3d4e5f60718"}}},
+                  {"DeleteFlowLogsResponse": {"xmlns": "http://ec2.amazonaws.com/doc/2016-11-15/", "requestId": uid(rng), "unsuccessful": ""}})]
 
 def sc_remediation(rng, t0, region):
     ident = ALICE.ident(t0, console=True, since=t0 - 600)
@@ -756,10 +776,12 @@ SCENARIOS = [
     Scenario("kms-key-deletion", "13:05:10", "eu-central-1", sc_kms, "svc-maint", "198.51.100.23"),
     Scenario("root-invoked-by-support", "13:40:12", "us-east-1", sc_root_invoked, "root via support.amazonaws.com", "support.amazonaws.com"),
     Scenario("rds-snapshot-sharing", "14:20:05", "eu-central-1", sc_rds, "svc-maint", "198.51.100.23"),
+    Scenario("ebs-snapshot-sharing", "14:35:10", "eu-central-1", sc_ebs_snapshot, "svc-maint", "198.51.100.23"),
     Scenario("secrets-burst", "15:01:10", "us-east-1", sc_secrets_burst, "svc-maint", "198.51.100.23"),
     Scenario("cloudtrail-tampering", "16:10:05", "us-east-1", sc_cloudtrail, "svc-maint", "198.51.100.23"),
     Scenario("config-disabled", "16:20:10", "eu-central-1", sc_config, "svc-maint", "198.51.100.23"),
     Scenario("account-org-security-services", "16:30:05", "eu-central-1", sc_account_org, "svc-maint", "198.51.100.23"),
+    Scenario("monitoring-tampering", "16:40:10", "us-east-1", sc_monitoring_tampering, "svc-maint", "198.51.100.23"),
     Scenario("remediation", "17:45:00", "us-east-1", sc_remediation, "alice (console)", "203.0.113.10"),
 ]
 

@@ -8,7 +8,7 @@ status=0
 complain() { echo "lint: $*"; status=1; }
 while IFS= read -r f; do
   [ -s "$f" ] || continue
-  case "$f" in samples/AWSLogs/*|*.gz|*.zip|LICENSE|bench/package-lock.json) continue ;; esac
+  case "$f" in samples/AWSLogs/*|tests/fuzz/corpus/*|tests/data/*|*.gz|*.zip|LICENSE|bench/package-lock.json) continue ;; esac
   [ "$(tail -c1 "$f" | od -An -c | tr -d ' ')" == '\n' ] || complain "$f: no newline at end of file"
   grep -q $'\r' "$f" && complain "$f: CRLF line endings"
   grep -nE '[[:blank:]]+$' "$f" | head -3 | sed "s|^|lint: $f:|;s|$| (trailing whitespace)|" | grep . && status=1

@@ -18,6 +18,9 @@ std::string TerminalSafe(std::string_view s);
 /// controls and C1 as `\u00XX`, invalid UTF-8 bytes replaced by U+FFFD.
 void AppendJsonEscaped(std::string& out, std::string_view s);
 
+/// `s` as a JSON string literal, quotes included.
+std::string JsonQuoted(std::string_view s);
+
 /// Length of the valid UTF-8 sequence starting at `s[i]`, or 0 if invalid.
 size_t Utf8SequenceLength(std::string_view s, size_t i);
 

@@ -60,6 +60,25 @@ struct GrepOptions {
 /// Exit: 0 if a record matched, 1 if none did, 2 on any error (grep's convention).
 int RunGrep(const GrepOptions& options);
 
+/// `trailwatch scan`: would the metric alarms have fired on these logs?
+struct ScanOptions {
+  ReadOptions read;
+  std::vector<std::string> rule_paths;  ///< --rules; empty: the built-in pack
+  bool wall_clock = false;              ///< --window wallclock (default: sliding)
+  RecordFormat format = RecordFormat::kText;  ///< kJson: one JSON object per hit
+  bool with_events = false;             ///< add the full records to each JSON hit
+};
+/// Exit: 0 no alarm hit, 1 at least one hit, 2 on any error (cron can branch).
+int RunScan(const ScanOptions& options);
+
+/// `trailwatch rules check`: loads and validates rule files; 0 ok, 2 errors.
+int RunRulesCheck(const std::vector<std::string>& paths);
+/// `trailwatch rules list`: the alarms of a rule set (empty paths: built-in).
+int RunRulesList(const std::vector<std::string>& paths, bool jsonl);
+/// `trailwatch rules test`: every filter's examples (examples/<filter>.jsonl
+/// beside the rules) must give their expected verdict; 0 all pass, 1 a failure.
+int RunRulesTest(const std::vector<std::string>& paths);
+
 /// `trailwatch test-pattern`: like `aws logs test-metric-filter`, offline.
 struct TestPatternOptions {
   std::string pattern;

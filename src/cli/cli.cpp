@@ -115,6 +115,35 @@ int Run(int argc, char** argv) {
   grep->add_flag("-l,--files-with-matches", grep_files, "Print only the inputs with a match");
   grep_flags.AddTo(grep);
 
+  ReadFlags scan_flags;
+  std::vector<std::string> scan_rules;
+  std::string scan_window = "sliding", scan_format = "text";
+  bool scan_with_events = false;
+  CLI::App* scan = app.add_subcommand(
+      "scan", "Apply metric filters and alarms to the logs and print each alarm hit (exit 0 none, 1 hits, 2 error)");
+  scan->add_option("--rules", scan_rules,
+                   "Terraform (.tf) or describe-* JSON rule file or folder (repeatable; default: the built-in pack)")
+      ->allow_extra_args(false);
+  scan->add_option("--window", scan_window, "sliding (CloudWatch's default) or wallclock (calendar-aligned periods)")
+      ->check(CLI::IsMember({"sliding", "wallclock"}));
+  scan->add_option("--format", scan_format, "text (one line per hit) or jsonl")
+      ->check(CLI::IsMember({"text", "jsonl", "json"}));
+  scan->add_flag("--with-events", scan_with_events, "Add the full matching records to each JSON hit");
+  scan_flags.AddTo(scan);
+
+  CLI::App* rules_cmd = app.add_subcommand("rules", "Work with rule files");
+  rules_cmd->require_subcommand(1);
+  std::vector<std::string> check_paths, list_paths, test_paths;
+  CLI::App* rules_check = rules_cmd->add_subcommand("check", "Load and validate rule files without scanning");
+  rules_check->add_option("paths", check_paths, "Rule files or folders")->required();
+  std::string list_format = "text";
+  CLI::App* rules_list = rules_cmd->add_subcommand("list", "The alarms of a rule set (default: the built-in pack)");
+  rules_list->add_option("paths", list_paths, "Rule files or folders");
+  rules_list->add_option("--format", list_format, "text or jsonl")->check(CLI::IsMember({"text", "jsonl", "json"}));
+  CLI::App* rules_test = rules_cmd->add_subcommand(
+      "test", "Check every metric filter against its examples (examples/<filter>.jsonl); exit 1 on a failure");
+  rules_test->add_option("paths", test_paths, "Rule folders (default: the built-in pack)");
+
   std::string tp_pattern, tp_format = "text";
   std::vector<std::string> tp_messages;
   CLI::App* test_pattern = app.add_subcommand(
@@ -161,6 +190,23 @@ int Run(int argc, char** argv) {
     options.files_with_matches = grep_files;
     return RunGrep(options);
   }
+  if (scan->parsed()) {
+    Result<ReadOptions> read = scan_flags.Resolve();
+    if (!read.ok()) {
+      output::Diagnostic(read.status().message());
+      return kExitError;
+    }
+    ScanOptions options;
+    options.read = std::move(read).value();
+    options.rule_paths = scan_rules;
+    options.wall_clock = scan_window == "wallclock";
+    options.format = scan_format == "text" ? RecordFormat::kText : RecordFormat::kJson;
+    options.with_events = scan_with_events;
+    return RunScan(options);
+  }
+  if (rules_check->parsed()) return RunRulesCheck(check_paths);
+  if (rules_list->parsed()) return RunRulesList(list_paths, list_format != "text");
+  if (rules_test->parsed()) return RunRulesTest(test_paths);
   if (test_pattern->parsed()) {
     return RunTestPattern({tp_pattern, tp_messages, tp_format != "text"});
   }

@@ -237,6 +237,17 @@ class Parser {
     return true;
   }
 
+  // The value after a comparison operator; <, >, <= and >= take numbers only.
+  bool ComparedValue(pattern::Condition* c, std::string_view stop) {
+    const size_t value_at = (SkipSpace(), pos_);
+    if (!ValueAt(&c->value, stop)) return false;
+    const bool relational = c->op == Op::kLt || c->op == Op::kGt || c->op == Op::kLe || c->op == Op::kGe;
+    if (relational && c->value.kind != Literal::Kind::kNumber) {
+      return Fail("<, >, <= and >= compare numbers only", value_at);
+    }
+    return true;
+  }
+
   bool OperatorAt(Op* op) {
     SkipSpace();
     static constexpr std::pair<std::string_view, Op> kOps[] = {
@@ -285,14 +296,7 @@ class Parser {
                               ast->selectors[e->condition.selector].text),
                   op_at);
     }
-    const size_t value_at = (SkipSpace(), pos_);
-    if (!ValueAt(&e->condition.value, "(){}&|")) return false;
-    const Op op = e->condition.op;
-    if ((op == Op::kLt || op == Op::kGt || op == Op::kLe || op == Op::kGe) &&
-        e->condition.value.kind != Literal::Kind::kNumber) {
-      return Fail("<, >, <= and >= compare numbers only", value_at);
-    }
-    return true;
+    return ComparedValue(&e->condition, "(){}&|");
   }
 
   bool Unary(Expr* e, Ast* ast, int depth) {
@@ -385,14 +389,7 @@ class Parser {
       }
       e->kind = Expr::Kind::kCondition;
       if (!OperatorAt(&e->condition.op)) return Fail("expected a comparison (=, !=, <, >, <=, >=)", pos_);
-      const size_t value_at = (SkipSpace(), pos_);
-      if (!ValueAt(&e->condition.value, ",]&|")) return false;
-      const Op op = e->condition.op;
-      if ((op == Op::kLt || op == Op::kGt || op == Op::kLe || op == Op::kGe) &&
-          e->condition.value.kind != Literal::Kind::kNumber) {
-        return Fail("<, >, <= and >= compare numbers only", value_at);
-      }
-      return true;
+      return ComparedValue(&e->condition, ",]&|");
     };
     Expr* root = &field->condition;
     if (!one(root, true)) return false;

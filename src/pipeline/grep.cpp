@@ -6,18 +6,13 @@
 
 #include "output/write.h"
 #include "pipeline/input_run.h"
+#include "pipeline/record_fields.h"
 #include "trailwatch/escape.h"
 #include "trailwatch/pattern.h"
 #include "trailwatch/pipeline.h"
 
 namespace trailwatch {
 namespace {
-
-// The fields of a text line, as selector ids in the PatternSet.
-struct TextFields {
-  int region = -1, event_name = -1, arn = -1, user_name = -1, invoked_by = -1, type = -1,
-      source_ip = -1, error_code = -1;
-};
 
 // Per worker thread.
 struct Worker {
@@ -28,7 +23,7 @@ struct Worker {
 
 class GrepSink : public RecordSink {
  public:
-  GrepSink(const GrepOptions& options, const TextFields& fields, Worker* worker,
+  GrepSink(const GrepOptions& options, const pipeline::RecordFields& fields, Worker* worker,
            pipeline::TaskOutput* out, const std::string& name, uint64_t* matches)
       : options_(options), fields_(fields), worker_(worker), out_(out), name_(name),
         total_(matches) {}
@@ -68,12 +63,7 @@ class GrepSink : public RecordSink {
 
  private:
   std::string_view First(int selector) const {
-    auto values = worker_->matcher.values(selector);
-    if (values.empty() || values[0].kind == JsonValue::Kind::kNull ||
-        values[0].kind == JsonValue::Kind::kObject || values[0].kind == JsonValue::Kind::kArray) {
-      return {};
-    }
-    return values[0].text;
+    return pipeline::RecordFields::First(worker_->matcher, selector);
   }
 
   // time region eventName principal sourceIP errorCode, "-" where absent.
@@ -90,11 +80,7 @@ class GrepSink : public RecordSink {
     };
     add(First(fields_.region));
     add(First(fields_.event_name));
-    std::string_view principal = First(fields_.arn);
-    if (principal.empty()) principal = First(fields_.user_name);
-    if (principal.empty()) principal = First(fields_.invoked_by);
-    if (principal.empty()) principal = First(fields_.type);
-    add(principal);
+    add(fields_.Principal(worker_->matcher));
     add(First(fields_.source_ip));
     add(First(fields_.error_code));
     line += '\n';
@@ -102,7 +88,7 @@ class GrepSink : public RecordSink {
   }
 
   const GrepOptions& options_;
-  const TextFields& fields_;
+  const pipeline::RecordFields& fields_;
   Worker* worker_;
   pipeline::TaskOutput* out_;
   const std::string& name_;
@@ -123,16 +109,8 @@ int RunGrep(const GrepOptions& options) {
     }
     set.Add(std::move(p));
   }
-  TextFields fields;
-  PatternError unused;
-  fields.region = set.AddSelector("$.awsRegion", &unused);
-  fields.event_name = set.AddSelector("$.eventName", &unused);
-  fields.arn = set.AddSelector("$.userIdentity.arn", &unused);
-  fields.user_name = set.AddSelector("$.userIdentity.userName", &unused);
-  fields.invoked_by = set.AddSelector("$.userIdentity.invokedBy", &unused);
-  fields.type = set.AddSelector("$.userIdentity.type", &unused);
-  fields.source_ip = set.AddSelector("$.sourceIPAddress", &unused);
-  fields.error_code = set.AddSelector("$.errorCode", &unused);
+  pipeline::RecordFields fields;
+  fields.Register(&set);
   set.Compile();
 
   pipeline::InputRun run(options.read);

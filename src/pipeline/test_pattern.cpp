@@ -14,12 +14,6 @@
 namespace trailwatch {
 namespace {
 
-std::string JsonString(std::string_view s) {
-  std::string out = "\"";
-  AppendJsonEscaped(out, s);
-  out += '"';
-  return out;
-}
 
 }  // namespace
 
@@ -37,10 +31,10 @@ int RunTestPattern(const TestPatternOptions& options) {
     any |= match;
     std::string line;
     if (options.jsonl) {
-      line = fmt::format(R"({{"match":{},"message":{},"extracted":{{)", match, JsonString(message));
+      line = fmt::format(R"({{"match":{},"message":{},"extracted":{{)", match, JsonQuoted(message));
       for (size_t i = 0; i < extracted.size(); ++i) {
-        line += fmt::format("{}{}:{}", i ? "," : "", JsonString(extracted[i].first),
-                            JsonString(extracted[i].second));
+        line += fmt::format("{}{}:{}", i ? "," : "", JsonQuoted(extracted[i].first),
+                            JsonQuoted(extracted[i].second));
       }
       line += "}}\n";
     } else {

@@ -124,4 +124,11 @@ void AppendJsonEscaped(std::string& out, std::string_view s) {
   }
 }
 
+std::string JsonQuoted(std::string_view s) {
+  std::string out = "\"";
+  AppendJsonEscaped(out, s);
+  out += '"';
+  return out;
+}
+
 }  // namespace trailwatch
