@@ -73,8 +73,9 @@ int RunScan(const ScanOptions& options);
 
 /// `trailwatch rules check`: loads and validates rule files; 0 ok, 2 errors.
 int RunRulesCheck(const std::vector<std::string>& paths);
-/// `trailwatch rules list`: the alarms of a rule set (empty paths: built-in).
-int RunRulesList(const std::vector<std::string>& paths, bool jsonl);
+/// `trailwatch rules list`: the alarms of a rule set (empty paths: built-in),
+/// or with `filters` its metric filters and their patterns.
+int RunRulesList(const std::vector<std::string>& paths, bool jsonl, bool filters);
 /// `trailwatch rules test`: every filter's examples (examples/<filter>.jsonl
 /// beside the rules) must give their expected verdict; 0 all pass, 1 a failure.
 int RunRulesTest(const std::vector<std::string>& paths);

@@ -140,6 +140,8 @@ int Run(int argc, char** argv) {
   CLI::App* rules_list = rules_cmd->add_subcommand("list", "The alarms of a rule set (default: the built-in pack)");
   rules_list->add_option("paths", list_paths, "Rule files or folders");
   rules_list->add_option("--format", list_format, "text or jsonl")->check(CLI::IsMember({"text", "jsonl", "json"}));
+  bool list_filters = false;
+  rules_list->add_flag("--filters", list_filters, "List the metric filters and their patterns instead of the alarms");
   CLI::App* rules_test = rules_cmd->add_subcommand(
       "test", "Check every metric filter against its examples (examples/<filter>.jsonl); exit 1 on a failure");
   rules_test->add_option("paths", test_paths, "Rule folders (default: the built-in pack)");
@@ -205,7 +207,7 @@ int Run(int argc, char** argv) {
     return RunScan(options);
   }
   if (rules_check->parsed()) return RunRulesCheck(check_paths);
-  if (rules_list->parsed()) return RunRulesList(list_paths, list_format != "text");
+  if (rules_list->parsed()) return RunRulesList(list_paths, list_format != "text", list_filters);
   if (rules_test->parsed()) return RunRulesTest(test_paths);
   if (test_pattern->parsed()) {
     return RunTestPattern({tp_pattern, tp_messages, tp_format != "text"});

@@ -76,11 +76,27 @@ std::map<std::string, std::string> Examples(const std::vector<std::string>& path
 
 }  // namespace
 
-int RunRulesList(const std::vector<std::string>& paths, bool jsonl) {
+int RunRulesList(const std::vector<std::string>& paths, bool jsonl, bool filters) {
   const RuleSet rules = Load(paths);
   std::string out;
+  if (filters) {
+    for (const MetricFilter& f : rules.filters) {
+      const std::string metric = f.metric_namespace + "/" + f.metric_name;
+      if (jsonl) {
+        out += fmt::format(R"({{"filter":{},"metric":{},"value":{},"pattern":{},"source":{}}})"
+                           "\n",
+                           JsonQuoted(f.name), JsonQuoted(metric), JsonQuoted(f.value),
+                           JsonQuoted(f.pattern_text), JsonQuoted(f.loc.Describe()));
+      } else {
+        out += fmt::format("{:<44} {:<50} {}\n", TerminalSafe(f.name), TerminalSafe(metric),
+                           TerminalSafe(f.pattern_text));
+      }
+    }
+    output::WriteStdout(out);
+    return rules.errors.empty() ? kExitOk : kExitError;
+  }
   if (!jsonl) {
-    out += fmt::format("{:<40} {:<9} {:<34} {:<10} {:<10} {}\n", "ALARM", "SEVERITY", "METRIC",
+    out += fmt::format("{:<44} {:<9} {:<50} {:<12} {:<10} {}\n", "ALARM", "SEVERITY", "METRIC",
                        "THRESHOLD", "WINDOW", "DESCRIPTION");
   }
   for (const MetricAlarm& a : rules.alarms) {
@@ -96,7 +112,7 @@ int RunRulesList(const std::vector<std::string>& paths, bool jsonl) {
           a.threshold, a.period, a.evaluation_periods, a.datapoints_to_alarm, JsonQuoted(Tag(a, "MitreAttack")),
           JsonQuoted(a.description), JsonQuoted(a.loc.Describe()));
     } else {
-      out += fmt::format("{:<40} {:<9} {:<34} {:<10} {:<10} {}\n", TerminalSafe(a.name),
+      out += fmt::format("{:<44} {:<9} {:<50} {:<12} {:<10} {}\n", TerminalSafe(a.name),
                          TerminalSafe(Tag(a, "Severity")), TerminalSafe(metric), threshold, Window(a),
                          TerminalSafe(a.description));
     }

@@ -16,14 +16,14 @@ namespace {
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
-// The offset of the first NUL byte or byte that is not part of well-formed
-// UTF-8 (no overlong forms, no surrogates, nothing past U+10FFFF), or npos.
-size_t FindBadByte(std::string_view s) {
+// The offsets of the NUL bytes and of the bytes that do not start well-formed
+// UTF-8 (no overlong forms, no surrogates, nothing past U+10FFFF), in order.
+std::vector<size_t> FindBadBytes(std::string_view s) {
+  std::vector<size_t> bad;
   size_t i = 0;
   while (i < s.size()) {
     const auto b = static_cast<unsigned char>(s[i]);
-    if (b == 0) return i;
-    if (b < 0x80) {
+    if (b != 0 && b < 0x80) {
       ++i;
       continue;
     }
@@ -36,19 +36,20 @@ size_t FindBadByte(std::string_view s) {
       len = 3, cp = b & 0x0Fu, min = 0x800;
     } else if ((b & 0xF8) == 0xF0) {
       len = 4, cp = b & 0x07u, min = 0x10000;
-    } else {
-      return i;
     }
-    if (len > s.size() - i) return i;
-    for (size_t k = 1; k < len; ++k) {
+    bool ok = len != 0 && len <= s.size() - i;
+    for (size_t k = 1; ok && k < len; ++k) {
       const auto c = static_cast<unsigned char>(s[i + k]);
-      if ((c & 0xC0) != 0x80) return i;
+      ok = (c & 0xC0) == 0x80;
       cp = (cp << 6) | (c & 0x3Fu);
     }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
-    i += len;
+    if (ok && cp >= min && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF)) {
+      i += len;
+    } else {
+      bad.push_back(i++);
+    }
   }
-  return std::string_view::npos;
+  return bad;
 }
 
 // The length of the UTF-8 character starting with byte `c`.
@@ -92,12 +93,17 @@ bool Parser::AtKeyword(std::string_view word) const {
 bool Parser::SkipSpace(Newlines newlines) {
   while (i_ < s_.size()) {
     const char c = s_[i_];
+    const size_t comment = i_;
     if (c == ' ' || c == '\t') {
       ++i_;
-    } else if (AtNewline()) {
+      continue;
+    }
+    if (AtNewline()) {
       if (newlines == Newlines::kEnd) return true;
       SkipNewline();
-    } else if (c == '#' || (c == '/' && Peek(1) == '/')) {
+      continue;
+    }
+    if (c == '#' || (c == '/' && Peek(1) == '/')) {
       // A line comment runs up to the newline, which still counts as one.
       const size_t nl = s_.find('\n', i_);
       i_ = nl == std::string_view::npos ? s_.size() : nl;
@@ -112,6 +118,8 @@ bool Parser::SkipSpace(Newlines newlines) {
     } else {
       return true;
     }
+    // Any bytes are allowed in comments, as in HCL.
+    while (bad_next_ < bad_.size() && bad_[bad_next_] >= comment && bad_[bad_next_] < i_) ++bad_next_;
   }
   return true;
 }
@@ -161,6 +169,7 @@ std::string Parser::Describe(size_t offset) const {
 bool Parser::Fail(size_t offset, std::string message) {
   if (!failed_) {
     failed_ = true;
+    error_cursor_ = std::max(offset, i_);  // how far the parser read
     error_.message = std::move(message);
     error_.pos = PosAt(offset);
   }
@@ -183,14 +192,17 @@ bool Parser::FailExpected(size_t offset, std::string_view expected) {
 
 bool Parser::ParseFile(Body* body, ParseError* error) {
   *body = Body();
-  const size_t bad = FindBadByte(s_);
-  bool ok = false;
-  if (bad != std::string_view::npos) {
-    Fail(bad, s_[bad] == '\0' ? std::string("NUL byte: a .tf file must be text")
-                              : fmt::format("invalid UTF-8: byte 0x{:02X} does not start a valid character",
-                                            static_cast<unsigned char>(s_[bad])));
-  } else {
-    ok = ParseBody(&body->attributes, &body->blocks, /*top=*/true);
+  bad_ = FindBadBytes(s_);
+  bool ok = ParseBody(&body->attributes, &body->blocks, /*top=*/true);
+  // A NUL or invalid UTF-8 byte outside comments is the error, unless the
+  // parser stopped at something earlier.
+  if (bad_next_ < bad_.size() && (ok || bad_[bad_next_] <= error_cursor_)) {
+    const size_t at = bad_[bad_next_];
+    failed_ = false;
+    Fail(at, s_[at] == '\0' ? std::string("NUL byte: a .tf file must be text (NUL is allowed only in comments)")
+                            : fmt::format("invalid UTF-8: byte 0x{:02X} does not start a valid character",
+                                          static_cast<unsigned char>(s_[at])));
+    ok = false;
   }
   if (!ok) *error = error_;
   return ok;

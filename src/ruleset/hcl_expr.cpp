@@ -233,6 +233,9 @@ bool Parser::ParseNumber(Node* out) {
     i_ += IsDigit(Peek(1)) ? size_t{1} : size_t{2};
     while (IsDigit(Peek())) ++i_;
   }
+  if (Peek() == '.' && IsDigit(Peek(1))) {  // "1.2.3" is one bad literal in HCL, not 1.2 then .3
+    return Fail(begin, fmt::format("invalid number literal {}", Describe(begin)));
+  }
   const std::string_view text = s_.substr(begin, i_ - begin);
   Value& v = out->value;
   v.kind = Value::Kind::kNumber;

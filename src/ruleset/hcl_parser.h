@@ -35,6 +35,7 @@ struct Node {
 struct Directive {
   size_t offset;
   bool is_for;
+  bool has_else = false;
 };
 
 /// One piece of a heredoc: a literal run (up to and including a newline) or a
@@ -76,8 +77,8 @@ class Parser {
 
   // ---- cursor and errors (hcl.cpp) -------------------------------------------
   bool AtEnd() const { return i_ >= s_.size(); }
-  /// The byte `ahead` bytes after the cursor, or '\0' past the end (a real NUL
-  /// byte is rejected before parsing starts).
+  /// The byte `ahead` bytes after the cursor, or '\0' past the end (a real
+  /// NUL byte is an error anywhere but in a comment, so it cannot be misread).
   char Peek(size_t ahead = 0) const { return i_ + ahead < s_.size() ? s_[i_ + ahead] : '\0'; }
   bool StartsWith(std::string_view token) const { return s_.substr(i_, token.size()) == token; }
   /// True if the cursor is at `word` followed by a non-identifier byte.
@@ -148,7 +149,11 @@ class Parser {
   size_t i_ = 0;
   std::vector<size_t> line_starts_;
   std::vector<Open> open_;
+  /// Offsets of NUL and invalid UTF-8 bytes; those before bad_next_ are in comments.
+  std::vector<size_t> bad_;
+  size_t bad_next_ = 0;
   bool failed_ = false;
+  size_t error_cursor_ = 0;  // how far the parser had read when it failed
   ParseError error_;
 };
 

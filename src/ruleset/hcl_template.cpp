@@ -159,7 +159,12 @@ bool Parser::ParseSequence(std::string* out, std::vector<Directive>* directives)
       if (directives->empty() || directives->back().is_for == wants_if) {
         return Fail(word_at, fmt::format("'%{{ {} }}' without a matching '%{{ {} }}'", word, wants_if ? "if" : "for"));
       }
-      if (word != "else") directives->pop_back();
+      if (word == "else") {
+        if (directives->back().has_else) return Fail(word_at, "a second '%{ else }' for the same '%{ if }'");
+        directives->back().has_else = true;
+      } else {
+        directives->pop_back();
+      }
     } else {
       return Fail(word_at, fmt::format("unknown template directive '{}': expected if, else, endif, for or endfor",
                                        word));
@@ -287,6 +292,7 @@ bool Parser::ParseHeredoc(Node* out) {
         line_start = true;
         break;
       }
+      if (d == '\r') return Fail(i_, "a carriage return in a heredoc must be followed by a newline");
       if ((d == '$' || d == '%') && Peek(1) == d && Peek(2) == '{') {
         piece.text.append({d, '{'});
         i_ += 3;

@@ -94,24 +94,30 @@ class TerraformFile {
     return std::nullopt;
   }
 
+  // Resolves the ${var.x} / ${local.x} parts of a template; `$${` stays a
+  // literal `${`. Anything else inside ${...} (calls, nested templates) is an error.
   std::optional<std::string> Template(const Value& v, std::string_view field) {
     std::string out;
     const std::string& t = v.text;
     for (size_t i = 0; i < t.size();) {
+      if (t.compare(i, 3, "$${") == 0 || t.compare(i, 3, "%%{") == 0) {
+        out += t.substr(i + 1, 2);
+        i += 3;
+        continue;
+      }
       if (t.compare(i, 2, "${") != 0) {
         out += t[i++];
         continue;
       }
       const size_t close = t.find('}', i);
-      if (close == std::string::npos) break;
-      std::string inner = t.substr(i + 2, close - i - 2);
-      while (!inner.empty() && inner.front() == ' ') inner.erase(inner.begin());
-      while (!inner.empty() && inner.back() == ' ') inner.pop_back();
+      std::string inner = close == std::string::npos ? "" : t.substr(i + 2, close - i - 2);
+      while (!inner.empty() && (inner.front() == ' ' || inner.front() == '~')) inner.erase(inner.begin());
+      while (!inner.empty() && (inner.back() == ' ' || inner.back() == '~')) inner.pop_back();
       Value ref;
       ref.kind = Value::Kind::kReference;
       ref.text = inner;
       ref.pos = v.pos;
-      const Value* r = Resolve(&ref);
+      const Value* r = inner.find_first_of("{}\"(") == std::string::npos ? Resolve(&ref) : &ref;
       if (r->kind == Value::Kind::kString && !r->is_template) {
         out += r->text;
       } else if (r->kind == Value::Kind::kNumber) {

@@ -261,7 +261,8 @@ TEST_CASE("hcl: in a template, literal escapes are processed and $${ is kept", "
 }
 
 TEST_CASE("hcl: template directives are kept as template text", "[hcl]") {
-  const Value v = ValueOf(R"("%{ if var.enabled }on%{ else }off%{ endif }, %{~ for n in var.names ~}${n},%{ endfor }")");
+  const Value v =
+      ValueOf(R"("%{ if var.enabled }on%{ else }off%{ endif }, %{~ for n in var.names ~}${n},%{ endfor }")");
   CHECK(v.kind == Kind::kString);
   CHECK(v.is_template);
   CHECK(v.text == R"(%{ if var.enabled }on%{ else }off%{ endif }, %{~ for n in var.names ~}${n},%{ endfor })");
@@ -647,7 +648,8 @@ TEST_CASE("hcl: seed-monitoring.tf: the fields the rule loader reads", "[hcl]") 
   CHECK(trail.blocks[1].blocks.at(0).type == "data_resource");
   const Block& root = ResourceOf(body, "aws_cloudwatch_log_metric_filter", "root_activity");
   CHECK(AttrOf(root, "pattern").value.text ==
-        R"({ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" })");
+        R"({ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && )"
+        R"($.eventType != "AwsServiceEvent" })");
 }
 
 TEST_CASE("hcl: a CIS alarm module in community style parses", "[hcl]") {
@@ -738,6 +740,8 @@ TEST_CASE("hcl: errors name the problem and where it is", "[hcl]") {
       {"a = x.+\n", "after '.', found '+'", 1, 7},
       {"a = x.0.1\n", "legacy index syntax '.N' cannot be chained", 1, 8},
       {"a = x.*.y.*\n", "nested splat expression not allowed", 1, 11},
+      {"a = 4.44.4\n", "invalid number literal '4.44.4'", 1, 5},
+      {"a = <<EOT\nx\ry\nEOT\n", "a carriage return in a heredoc must be followed by a newline", 2, 2},
       {"a = 1 @\n", "found '@'", 1, 7},
       {"a = provider::aws::f\n", "expected '(' after a function name", 1, 21},
       {"a = \x01\n", "control character 0x01", 1, 5},
@@ -760,6 +764,7 @@ TEST_CASE("hcl: errors name the problem and where it is", "[hcl]") {
       {"a = \"%{ endfor }\"\n", "'%{ endfor }' without a matching '%{ for }'", 1, 9},
       {"a = \"%{ if x }%{ endfor }%{ endif }\"\n", "'%{ endfor }' without a matching '%{ for }'", 1, 18},
       {"a = \"%{ while x }\"\n", "unknown template directive 'while'", 1, 9},
+      {"a = \"%{ if x }a%{ else }b%{ else }c%{ endif }\"\n", "a second '%{ else }'", 1, 29},
       {"a = \"${}\"\n", "expected an expression, found '}'", 1, 8},
       {"a = \"${ x y }\"\n", "expected '}' to end the interpolation, found 'y'", 1, 11},
       {"x \"${var.y}\" {}\n", "a block label is a plain string", 1, 3},
@@ -790,7 +795,25 @@ TEST_CASE("hcl: a NUL byte is rejected with its position", "[hcl]") {
   const ParseError error = MustFail(text);
   CHECK_THAT(error.message, Contains("NUL byte"));
   CheckPos(error.pos, 2, 7);
-  CHECK(error.ToString() == "2:7: NUL byte: a .tf file must be text");
+  CHECK(error.ToString() == "2:7: NUL byte: a .tf file must be text (NUL is allowed only in comments)");
+}
+
+TEST_CASE("hcl: comments may hold any bytes, as in Terraform (Latin-1 text, NUL)", "[hcl]") {
+  const std::string text(
+      "# (c) Soci\xE9t\xE9 G\xE9n\xE9rale\n"
+      "a = 1 // caf\xE9\n"
+      "/* \xFF\xFE \0 */ b = \"ok\"\n"
+      "# \xC3\n",
+      61);
+  const Body body = MustParse(text);
+  REQUIRE(body.attributes.size() == 2);
+  CHECK(body.attributes[1].value.text == "ok");
+  // Outside comments the same bytes are an error, reported before later problems.
+  CheckPos(MustFail("# \xE9\na = \"caf\xE9\"\n").pos, 2, 9);
+  CheckPos(MustFail("a\xE9 = 1\n").pos, 1, 2);
+  CheckPos(MustFail("a = [\xE9, \n").pos, 1, 6);
+  CheckPos(MustFail("a = 1\nb = \"\xFF\"\n}\n").pos, 2, 6);
+  CHECK_THAT(MustFail("a = 1 \xFF\n").message, Contains("invalid UTF-8: byte 0xFF"));
 }
 
 TEST_CASE("hcl: an unterminated block in a realistic file points at its brace", "[hcl]") {

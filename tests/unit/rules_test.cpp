@@ -270,3 +270,35 @@ TEST_CASE("The built-in rule pack loads without errors") {
   CHECK(rules.filters.size() >= 2);
   CHECK(rules.alarms.size() >= 2);
 }
+
+TEST_CASE("Templates: $${ is a literal ${, and unresolvable parts are errors") {
+  RuleSet rules;
+  LoadTerraform(R"(
+locals {
+  env = "prod"
+}
+resource "aws_cloudwatch_log_metric_filter" "f" {
+  name    = "$${literal}-${local.env}"
+  pattern = ""
+  metric_transformation {
+    name      = "M-${local.env}"
+    namespace = "NS"
+    value     = "1"
+  }
+}
+resource "aws_cloudwatch_log_metric_filter" "g" {
+  name    = "${upper(local.env)}"
+  pattern = ""
+  metric_transformation {
+    name      = "M2"
+    namespace = "NS"
+    value     = "1"
+  }
+}
+)",
+                "t.tf", &rules);
+  REQUIRE(rules.filters.size() == 1);
+  CHECK(rules.filters[0].name == "${literal}-prod");
+  CHECK(rules.filters[0].metric_name == "M-prod");
+  CHECK_THAT(Errors(rules), Contains("t.tf:15:13: name: cannot resolve ${upper(local.env)} to a literal"));
+}

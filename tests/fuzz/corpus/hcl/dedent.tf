@@ -1,0 +1,11 @@
+x = <<-EOT
+		Foo ${a}
+	 Bar
+	
+  %{ if b ~}
+  y
+  %{~ endif }
+	EOT
+y = <<EOT
+$${lit} %%{lit}
+EOT

@@ -1,0 +1,4 @@
+# Société Générale
+resource "a" "b" { # café
+  x = 1 /* ÿ */
+}
