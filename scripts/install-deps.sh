@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config    # toolchain
   libsimdjson-dev libcli11-dev libfmt-dev libspdlog-dev catch2 libisal-dev zlib1g-dev
+  libssl-dev openssl                              # verify: libcrypto; tests sign digests
   clang libclang-rt-14-dev                        # the ASan+UBSan test build
   python3 gzip                                    # test scripts
 )

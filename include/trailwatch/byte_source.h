@@ -76,6 +76,8 @@ class ByteSource {
 
   Compression compression() const { return compression_; }
   uint64_t raw_bytes() const { return raw_bytes_; }  ///< bytes read from the file so far
+  /// gzip members started so far (verify rejects a log with more than one).
+  uint64_t members() const { return members_; }
 
  private:
   ByteSource(int fd, bool owns_fd, Scratch* scratch);

@@ -22,6 +22,7 @@ struct ReadOptions {
   size_t jobs = 0;                 ///< worker threads; 0 = one per core
   ReaderLimits limits;
   bool quiet = false;              ///< no summary on stderr
+  bool progress = false;           ///< a progress line on stderr (set when it is a terminal)
 };
 
 /// What a run read, summed over inputs; printed at the end on stderr.
@@ -62,13 +63,22 @@ int RunGrep(const GrepOptions& options);
 
 /// `trailwatch scan`: would the metric alarms have fired on these logs?
 struct ScanOptions {
+  enum class Format { kText, kJsonl, kCsv };
   ReadOptions read;
   std::vector<std::string> rule_paths;  ///< --rules; empty: the built-in pack
   bool wall_clock = false;              ///< --window wallclock (default: sliding)
-  RecordFormat format = RecordFormat::kText;  ///< kJson: one JSON object per hit
+  Format format = Format::kText;
   bool with_events = false;             ///< add the full records to each JSON hit
+  std::string state_path;               ///< --state: incremental runs (empty: none)
+  std::vector<std::string> on_alarm;    ///< --on-alarm: a program and its arguments, run per new hit
+  int64_t hook_timeout_ms = 60000;
+  bool exit_zero = false;               ///< hits alone do not make the exit code 1
+  bool summary = false;                 ///< the per-alarm / per-filter table on stderr
+  bool color_stdout = false;            ///< color the text hits (decided by the CLI)
+  bool color_stderr = false;            ///< color the summary
 };
-/// Exit: 0 no alarm hit, 1 at least one hit, 2 on any error (cron can branch).
+/// Exit: 0 no new alarm hit, 1 at least one, 2 on any error or failed hook
+/// (cron can branch); with exit_zero, 0 or 2.
 int RunScan(const ScanOptions& options);
 
 /// `trailwatch rules check`: loads and validates rule files; 0 ok, 2 errors.

@@ -32,6 +32,9 @@ struct RuleError {
 
 using KeyValues = std::vector<std::pair<std::string, std::string>>;
 
+/// The value of `key` in `kv` (e.g. an alarm's "Severity" tag), or "".
+std::string_view TagValue(const KeyValues& kv, std::string_view key);
+
 /// aws_cloudwatch_log_metric_filter / PutMetricFilter.
 struct MetricFilter {
   std::string name;

@@ -197,7 +197,7 @@ std::vector<Episode> Evaluate(const Series& series, const MetricAlarm& alarm,
   std::vector<std::optional<bool>> range(static_cast<size_t>(range_size));
   std::vector<std::optional<double>> values(static_cast<size_t>(range_size));
   const int64_t last = first_instant(std::max(data_end, (series.minutes.rbegin()->first + 1) * 60 - 1));
-  int64_t t = first_instant(std::min(data_start, series.minutes.begin()->first * 60));
+  int64_t t = first_instant(data_start);  // a --state evaluates only its retained timeline
   while (t <= last) {
     const int64_t end = range_end(t);
     const int64_t begin = end - static_cast<int64_t>(range_size) * period;

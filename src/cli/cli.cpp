@@ -13,7 +13,9 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "output/style.h"
 #include "output/write.h"
+#include "pipeline/hooks.h"
 #include "trailwatch/pipeline.h"
 #include "trailwatch/version.h"
 
@@ -80,6 +82,7 @@ struct ReadFlags {
     o.limits.max_input_bytes = size.value();
     o.jobs = jobs;
     o.quiet = quiet;
+    o.progress = !quiet && ::isatty(STDERR_FILENO) == 1;
     return o;
   }
 };
@@ -94,6 +97,9 @@ int Run(int argc, char** argv) {
   CLI::App app{"trailwatch: CloudTrail log analyzer (CloudWatch metric filters and alarms, offline)"};
   app.set_version_flag("--version", std::string("trailwatch ") + kVersion);
   app.require_subcommand(1);
+  app.fallthrough();  // -v works before or after the subcommand
+  int verbosity = 0;
+  app.add_flag("-v,--verbose", verbosity, "Debug logging on stderr: -v info, -vv debug (stdout carries only results)");
 
   ReadFlags cat_flags;
   CLI::App* cat = app.add_subcommand("cat", "Print every record as one compact JSON line");
@@ -117,8 +123,9 @@ int Run(int argc, char** argv) {
 
   ReadFlags scan_flags;
   std::vector<std::string> scan_rules;
-  std::string scan_window = "sliding", scan_format = "text";
-  bool scan_with_events = false;
+  std::string scan_window = "sliding", scan_format = "text", scan_state, scan_hook, scan_color = "auto";
+  bool scan_with_events = false, scan_exit_zero = false, scan_summary = false, scan_no_summary = false;
+  int64_t scan_hook_timeout = 60;
   CLI::App* scan = app.add_subcommand(
       "scan", "Apply metric filters and alarms to the logs and print each alarm hit (exit 0 none, 1 hits, 2 error)");
   scan->add_option("--rules", scan_rules,
@@ -126,9 +133,23 @@ int Run(int argc, char** argv) {
       ->allow_extra_args(false);
   scan->add_option("--window", scan_window, "sliding (CloudWatch's default) or wallclock (calendar-aligned periods)")
       ->check(CLI::IsMember({"sliding", "wallclock"}));
-  scan->add_option("--format", scan_format, "text (one line per hit) or jsonl")
-      ->check(CLI::IsMember({"text", "jsonl", "json"}));
+  scan->add_option("--format", scan_format, "text (one line per hit), jsonl, or csv")
+      ->check(CLI::IsMember({"text", "jsonl", "json", "csv"}));
   scan->add_flag("--with-events", scan_with_events, "Add the full matching records to each JSON hit");
+  scan->add_option("--state", scan_state,
+                   "State file for incremental runs (cron): read only new files, report each hit once");
+  scan->add_option("--on-alarm", scan_hook,
+                   "Run this command once per new hit, without a shell: hit JSON on stdin, "
+                   "TRAILWATCH_ALARM and TRAILWATCH_SEVERITY set (quote it: --on-alarm 'notify --to ops')")
+      ->type_name("'CMD [ARGS]'");
+  scan->add_option("--hook-timeout", scan_hook_timeout, "Seconds before a hook is killed (default 60)")
+      ->check(CLI::Range(1, 86400));
+  scan->add_flag("--exit-zero", scan_exit_zero, "Exit 0 even when alarms fired (errors still exit 2)");
+  scan->add_flag("--summary", scan_summary, "Print the per-alarm / per-filter table and timeline on stderr "
+                                            "(default when stderr is a terminal)");
+  scan->add_flag("--no-summary", scan_no_summary, "No summary table");
+  scan->add_option("--color", scan_color, "auto (terminal and no NO_COLOR), always, or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   scan_flags.AddTo(scan);
 
   CLI::App* rules_cmd = app.add_subcommand("rules", "Work with rule files");
@@ -161,6 +182,7 @@ int Run(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? kExitOk : kExitError;
   }
+  if (verbosity > 0) spdlog::set_level(verbosity == 1 ? spdlog::level::info : spdlog::level::debug);
 
   if (cat->parsed()) {
     Result<ReadOptions> options = cat_flags.Resolve();
@@ -202,8 +224,27 @@ int Run(int argc, char** argv) {
     options.read = std::move(read).value();
     options.rule_paths = scan_rules;
     options.wall_clock = scan_window == "wallclock";
-    options.format = scan_format == "text" ? RecordFormat::kText : RecordFormat::kJson;
+    options.format = scan_format == "text"  ? ScanOptions::Format::kText
+                     : scan_format == "csv" ? ScanOptions::Format::kCsv
+                                            : ScanOptions::Format::kJsonl;
     options.with_events = scan_with_events;
+    options.state_path = scan_state;
+    if (!scan_hook.empty()) {
+      Result<std::vector<std::string>> argv_words = pipeline::SplitCommand(scan_hook);
+      if (!argv_words.ok()) {
+        output::Diagnostic(argv_words.status().message());
+        return kExitError;
+      }
+      options.on_alarm = std::move(argv_words).value();
+    }
+    options.hook_timeout_ms = scan_hook_timeout * 1000;
+    options.exit_zero = scan_exit_zero;
+    options.summary = scan_summary || (!scan_no_summary && !options.read.quiet && ::isatty(STDERR_FILENO) == 1);
+    const output::ColorMode color = scan_color == "always"  ? output::ColorMode::kAlways
+                                    : scan_color == "never" ? output::ColorMode::kNever
+                                                            : output::ColorMode::kAuto;
+    options.color_stdout = output::UseColor(color, STDOUT_FILENO);
+    options.color_stderr = output::UseColor(color, STDERR_FILENO);
     return RunScan(options);
   }
   if (rules_check->parsed()) return RunRulesCheck(check_paths);

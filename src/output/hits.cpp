@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "output/style.h"
 #include "trailwatch/escape.h"
 
 namespace trailwatch::output {
@@ -32,6 +33,20 @@ std::vector<std::pair<std::string, size_t>> Top(const Hit& hit, std::string alar
 }
 
 
+// The three most frequent values, "v(n),w(m),+k", terminal-safe; "-" if none.
+std::string TopText(const Hit& hit, std::string alarm::Evidence::*field) {
+  const auto top = Top(hit, field);
+  if (top.empty()) return "-";
+  std::string out;
+  for (size_t i = 0; i < top.size() && i < 3; ++i) {
+    if (i) out += ',';
+    AppendTerminalSafe(out, top[i].first);
+    out += fmt::format("({})", top[i].second);
+  }
+  if (top.size() > 3) out += fmt::format(",+{}", top.size() - 3);
+  return out;
+}
+
 std::string JsonMap(const KeyValues& kv) {
   std::string out = "{";
   for (size_t i = 0; i < kv.size(); ++i) {
@@ -42,11 +57,11 @@ std::string JsonMap(const KeyValues& kv) {
 
 }  // namespace
 
-std::string HitText(const Hit& hit) {
+std::string HitText(const Hit& hit, bool color) {
   const MetricAlarm& a = *hit.alarm;
   std::string line = fmt::format("{} {} ALARM ", FormatIsoTime(hit.episode.start),
                                  hit.episode.end ? FormatIsoTime(*hit.episode.end) : std::string("-"));
-  AppendTerminalSafe(line, a.name);
+  line += Paint(TerminalSafe(a.name), SeverityColor(TagValue(a.tags, "Severity")), color);
   line += fmt::format(" {}={} {} {} period={}s {}/{}", a.statistic.name, Number(hit.episode.peak),
                       ComparisonSymbol(a.comparison), Number(a.threshold), a.period,
                       a.datapoints_to_alarm, a.evaluation_periods);
@@ -60,19 +75,54 @@ std::string HitText(const Hit& hit) {
   }
   auto add_top = [&](const char* label, std::string alarm::Evidence::*field) {
     line += fmt::format(" {}=", label);
-    const auto top = Top(hit, field);
-    if (top.empty()) line += '-';
-    for (size_t i = 0; i < top.size() && i < 3; ++i) {
-      if (i) line += ',';
-      AppendTerminalSafe(line, top[i].first);
-      line += fmt::format("({})", top[i].second);
-    }
-    if (top.size() > 3) line += fmt::format(",+{}", top.size() - 3);
+    line += TopText(hit, field);
   };
   add_top("principals", &alarm::Evidence::principal);
   add_top("ips", &alarm::Evidence::source_ip);
   line += fmt::format(" events={}\n", hit.events.size());
   return line;
+}
+
+std::string CsvCell(std::string_view text) {
+  std::string safe = TerminalSafe(text);
+  if (!safe.empty() && (safe[0] == '=' || safe[0] == '+' || safe[0] == '-' || safe[0] == '@')) {
+    safe.insert(0, 1, '\'');  // OWASP: a leading quote makes the cell text
+  }
+  // TerminalSafe already turned tab and CR into "\t" and "\r", so the
+  // remaining formula triggers are the four above.
+  std::string out = "\"";
+  for (char c : safe) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + '"';
+}
+
+std::string HitCsvHeader() {
+  return "start,end,alarm,severity,statistic,value,comparison,threshold,period,datapoints_to_alarm,"
+         "evaluation_periods,dimensions,principals,source_ips,events\n";
+}
+
+std::string HitCsv(const Hit& hit) {
+  const MetricAlarm& a = *hit.alarm;
+  std::string dims;
+  for (size_t i = 0; i < hit.dimensions.size(); ++i) {
+    dims += (i ? "," : "") + hit.dimensions[i].first + ":" + hit.dimensions[i].second;
+  }
+  auto top = [&](std::string alarm::Evidence::*field) {
+    std::string cell;
+    const auto list = Top(hit, field);
+    for (size_t i = 0; i < list.size(); ++i) cell += fmt::format("{}{}({})", i ? "," : "", list[i].first, list[i].second);
+    return cell;
+  };
+  // Times and numbers are ours; every text cell goes through CsvCell.
+  return fmt::format("{},{},{},{},{},\"{}\",\"{}\",\"{}\",\"{}\",\"{}\",\"{}\",{},{},{},\"{}\"\n",
+                     CsvCell(FormatIsoTime(hit.episode.start)),
+                     CsvCell(hit.episode.end ? FormatIsoTime(*hit.episode.end) : ""), CsvCell(a.name),
+                     CsvCell(TagValue(a.tags, "Severity")), CsvCell(a.statistic.name), Number(hit.episode.peak),
+                     ComparisonSymbol(a.comparison), Number(a.threshold), a.period, a.datapoints_to_alarm,
+                     a.evaluation_periods, CsvCell(dims), CsvCell(top(&alarm::Evidence::principal)),
+                     CsvCell(top(&alarm::Evidence::source_ip)), hit.events.size());
 }
 
 std::string HitJson(const Hit& hit, bool with_events) {
@@ -103,7 +153,11 @@ std::string HitJson(const Hit& hit, bool with_events) {
   out += ']';
   if (with_events) {
     out += ",\"records\":[";
-    for (size_t i = 0; i < hit.events.size(); ++i) out += (i ? "," : "") + hit.events[i]->raw_json;
+    for (size_t i = 0; i < hit.events.size(); ++i) {
+      // Evidence from a --state written without --with-events has no record.
+      const std::string& raw = hit.events[i]->raw_json;
+      out += (i ? "," : "") + (raw.empty() ? std::string("null") : raw);
+    }
     out += ']';
   }
   out += "}\n";

@@ -19,8 +19,17 @@ struct Hit {
 };
 
 /// "START END ALARM name Sum=6 > 3 period=300s 1/1 dimensions=... principals=... ips=..."
-std::string HitText(const Hit& hit);
+/// With `color`, the alarm name is colored by the alarm's Severity tag.
+std::string HitText(const Hit& hit, bool color = false);
 /// One JSON object on one line (with the full records when `with_events`).
 std::string HitJson(const Hit& hit, bool with_events);
+
+/// CSV (RFC 4180): the header line, then one line per hit. Every cell is
+/// quoted; text cells are terminal-safe and, if they start with = + - @ tab
+/// or CR, prefixed with ' so that a spreadsheet does not run them as formulas.
+std::string HitCsvHeader();
+std::string HitCsv(const Hit& hit);
+/// One CSV cell, quoted and neutralized as above.
+std::string CsvCell(std::string_view text);
 
 }  // namespace trailwatch::output

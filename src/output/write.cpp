@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -75,7 +76,14 @@ bool WriteStdout(std::string_view data) {
   return true;
 }
 
+namespace {
+std::atomic<bool> status_line_active{false};
+}  // namespace
+
+void SetStatusLineActive(bool active) { status_line_active.store(active, std::memory_order_relaxed); }
+
 void Diagnostic(std::string_view message) {
+  if (status_line_active.load(std::memory_order_relaxed)) std::fputs("\r\x1b[K", stderr);
   fmt::print(stderr, "trailwatch: {}\n", message);
 }
 

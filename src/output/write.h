@@ -17,6 +17,10 @@ bool WriteStdout(std::string_view data);
 /// terminal-safe (see escape.h).
 void Diagnostic(std::string_view message);
 
+/// While a progress line is on stderr, Diagnostic erases it first (the
+/// progress redraws itself on its next update).
+void SetStatusLineActive(bool active);
+
 /// Appends a record's JSON text as one line. Text that is already on one line
 /// without control characters is copied as it is; otherwise whitespace outside
 /// strings is removed and control characters (C0 and C1) are escaped as \u00XX.

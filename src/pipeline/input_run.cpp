@@ -2,11 +2,16 @@
 // search_parallel, made deterministic by OrderedRunner).
 #include "pipeline/input_run.h"
 
+#include <sys/stat.h>
+
 #include <thread>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
+#include "output/progress.h"
 #include "output/write.h"
+#include "trailwatch/escape.h"
 
 namespace trailwatch::pipeline {
 
@@ -24,8 +29,21 @@ InputRun::InputRun(const ReadOptions& options) : options_(options) {
   for (size_t i = 0; i < jobs_; ++i) readers_.push_back(std::make_unique<RecordReader>(options.limits));
 }
 
+void InputRun::RetainInputs(const std::function<bool(const InputFile&)>& keep) {
+  std::erase_if(inputs_, [&](const InputFile& f) { return !keep(f); });
+}
+
 bool InputRun::Run(const MakeSink& make_sink, const OnInputDone& done) {
-  OrderedRunner runner(inputs_.size(), jobs_);
+  uint64_t total_bytes = 0;
+  if (options_.progress) {
+    for (const InputFile& f : inputs_) {
+      struct stat st {};
+      if (!f.is_stdin && ::stat(f.path.c_str(), &st) == 0) total_bytes += static_cast<uint64_t>(st.st_size);
+    }
+  }
+  output::Progress progress(options_.progress, inputs_.size(), total_bytes);
+  uint64_t finished = 0;
+  OrderedRunner runner(inputs_.size(), std::min(jobs_, std::max<size_t>(inputs_.size(), 1)));
   return runner.Run(
       [&](size_t worker, size_t task, TaskOutput& out) {
         std::unique_ptr<RecordSink> sink = make_sink(worker, task, out);
@@ -39,6 +57,9 @@ bool InputRun::Run(const MakeSink& make_sink, const OnInputDone& done) {
                                          report.suppressed_messages));
         }
         totals_.Add(report);
+        spdlog::debug("{}: {} records read, {} accepted, {} rejected, {} bytes", TerminalSafe(inputs_[task].path),
+                      report.records_read, report.accepted, report.rejected, report.raw_bytes);
+        progress.Update(++finished, totals_.raw_bytes, totals_.records_read);
         if (done) done(task, report);
       });
 }

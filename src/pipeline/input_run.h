@@ -21,6 +21,9 @@ class InputRun {
   const std::vector<InputFile>& inputs() const { return inputs_; }
   RunTotals& totals() { return totals_; }
 
+  /// Keeps only the inputs for which `keep` is true (before Run).
+  void RetainInputs(const std::function<bool(const InputFile&)>& keep);
+
   /// Makes the sink for one input, on worker thread `worker`.
   using MakeSink =
       std::function<std::unique_ptr<RecordSink>(size_t worker, size_t task, TaskOutput& out)>;

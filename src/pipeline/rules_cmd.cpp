@@ -31,12 +31,7 @@ RuleSet Load(const std::vector<std::string>& paths) {
   return rules;
 }
 
-std::string Tag(const MetricAlarm& a, std::string_view key) {
-  for (const auto& [k, v] : a.tags) {
-    if (k == key) return v;
-  }
-  return {};
-}
+std::string_view Tag(const MetricAlarm& a, std::string_view key) { return TagValue(a.tags, key); }
 
 std::string Window(const MetricAlarm& a) {
   const std::string period = a.period % 3600 == 0 ? fmt::format("{}h", a.period / 3600)

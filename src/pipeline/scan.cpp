@@ -1,15 +1,22 @@
 // scan: the main job. Read like mold's main: a list of steps, each with why.
+#include <sys/stat.h>
+
 #include <algorithm>
-#include <limits>
+#include <filesystem>
 #include <memory>
-#include <unordered_map>
+#include <optional>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "output/hits.h"
+#include "output/summary.h"
 #include "output/write.h"
+#include "pipeline/hooks.h"
 #include "pipeline/input_run.h"
 #include "pipeline/scan_rules.h"
+#include "pipeline/scan_sink.h"
+#include "pipeline/scan_state.h"
 #include "trailwatch/alarm.h"
 #include "trailwatch/escape.h"
 #include "trailwatch/pipeline.h"
@@ -17,153 +24,34 @@
 namespace trailwatch {
 namespace {
 
-using pipeline::FilterPlan;
+using pipeline::ScanData;
 using pipeline::ScanRules;
+using pipeline::ScanState;
 
-// What one worker thread gathers; merged into one after the run. Merging is
-// commutative (sums, minima, maxima, the earliest evidence), so the result
-// does not depend on file order or on -j.
-struct Accumulator {
-  std::unordered_map<std::string, alarm::Series> series;  // key: metric id, then dimension values
-  std::vector<uint64_t> matches;                           // per filter
-  uint64_t warnings = 0;                                   // values or dimensions missing
-  UnixSeconds first = std::numeric_limits<UnixSeconds>::max();
-  UnixSeconds last = std::numeric_limits<UnixSeconds>::min();
-  PatternSet::Matcher matcher;
-  RecordValidator validator;
-
-  explicit Accumulator(const ScanRules& r) : matches(r.filters.size(), 0), matcher(r.patterns) {}
-
-  void Merge(Accumulator&& o) {
-    for (auto& [key, s] : o.series) series[key].Merge(std::move(s));
-    for (size_t i = 0; i < matches.size(); ++i) matches[i] += o.matches[i];
-    warnings += o.warnings;
-    first = std::min(first, o.first);
-    last = std::max(last, o.last);
-  }
-};
-
-// The series key: the metric, then each dimension "name=value", \x1f apart.
-std::string SeriesKey(uint32_t metric, const KeyValues& dims) {
-  std::string key = std::to_string(metric);
-  for (const auto& [name, value] : dims) key += fmt::format("\x1f{}={}", name, value);
-  return key;
-}
-
-KeyValues DimensionsOf(const std::string& key) {
-  KeyValues dims;
-  size_t at = key.find('\x1f');
-  while (at != std::string::npos) {
-    const size_t next = key.find('\x1f', at + 1);
-    const std::string part = key.substr(at + 1, next == std::string::npos ? std::string::npos : next - at - 1);
-    const size_t eq = part.find('=');
-    dims.emplace_back(part.substr(0, eq), part.substr(eq + 1));
-    at = next;
-  }
-  return dims;
-}
-
-uint32_t MetricOfKey(const std::string& key) {
-  return static_cast<uint32_t>(std::stoul(key.substr(0, key.find('\x1f'))));
-}
-
-class ScanSink : public RecordSink {
- public:
-  ScanSink(const ScanOptions& options, const ScanRules& rules, Accumulator* acc)
-      : options_(options), rules_(rules), acc_(acc), matched_(rules.filters.size(), 0) {}
-
-  RecordOutcome OnRecord(Record& record) override {
-    PatternSet::Matcher& m = acc_->matcher;
-    if (RecordOutcome o = m.Match(record); o.verdict != RecordOutcome::Verdict::kAccepted) return o;
-    const UnixSeconds t = m.event_time();
-    if (!options_.read.range.Contains(t)) return RecordOutcome::Filtered();
-    acc_->first = std::min(acc_->first, t);
-    acc_->last = std::max(acc_->last, t);
-    for (uint32_t id : m.matched()) {
-      matched_[id] = 1;
-      ++acc_->matches[id];
-      Observe(record, rules_.filters[id], t, true);
-    }
-    // Spec 6: a filter with a default value emits it for every record it does not match.
-    for (uint32_t id : rules_.default_filters) {
-      if (!matched_[id]) Observe(record, rules_.filters[id], t, false);
-    }
-    for (uint32_t id : m.matched()) matched_[id] = 0;
-    return RecordOutcome::Accepted();
-  }
-
- private:
-  std::string_view First(int selector) const { return pipeline::RecordFields::First(acc_->matcher, selector); }
-
-  void Observe(Record& record, const FilterPlan& plan, UnixSeconds t, bool matched) {
-    double value = matched ? plan.value : *plan.default_value;
-    if (matched && plan.value_selector >= 0) {
-      auto v = acc_->matcher.values(plan.value_selector);
-      // A missing or non-numeric value emits nothing (spec 10), counted as a warning.
-      if (v.empty() || v[0].kind != JsonValue::Kind::kNumber) {
-        ++acc_->warnings;
-        return;
-      }
-      value = v[0].number;
-    }
-    KeyValues dims;
-    for (const auto& [name, selector] : plan.dimensions) {
-      const std::string_view d = First(selector);
-      if (d.empty()) {  // a matching record without the dimension field emits nothing (spec 10)
-        ++acc_->warnings;
-        return;
-      }
-      dims.emplace_back(name, std::string(d));
-    }
-    alarm::Series& series = acc_->series[SeriesKey(plan.metric, dims)];
-    series.minutes[t / 60].Add(value, rules_.metric_needs_values[plan.metric]);
-    if (!matched) return;
-    alarm::Evidence e;
-    e.time = t;
-    e.event_id = std::string(First(rules_.fields.event_id));
-    e.principal = std::string(rules_.fields.Principal(acc_->matcher));
-    e.source_ip = std::string(First(rules_.fields.source_ip));
-    if (options_.with_events) {
-      Result<std::string_view> raw = record.RawJson();
-      UnixSeconds unused = 0;
-      if (raw.ok() && acc_->validator.Validate(raw.value(), &unused).verdict ==
-                          RecordOutcome::Verdict::kAccepted) {
-        fmt::memory_buffer line;
-        output::AppendJsonLine(line, raw.value());
-        e.raw_json.assign(line.data(), line.size() - 1);
-      } else {
-        e.raw_json = "null";
-      }
-    }
-    series.AddEvidence(std::move(e));
-  }
-
-  const ScanOptions& options_;
-  const ScanRules& rules_;
-  Accumulator* acc_;
-  std::vector<uint8_t> matched_;
-};
+// How far back a --state keeps observations, before the newest record:
+// late files older than this are read and counted but cannot raise an alarm.
+constexpr UnixSeconds kStateRetention = 14 * 86400;
 
 // The hits of one alarm: each matching series evaluated on its own (a filter
 // with dimensions and an alarm naming none: one series per dimension set,
-// a documented extension of CloudWatch).
-void EvaluateAlarm(const MetricAlarm& a, const ScanRules& rules, const Accumulator& acc,
-                   alarm::WindowMode mode, std::vector<output::Hit>* hits) {
-  const int metric = rules.MetricOf(a);
-  if (metric < 0) return;
+// a documented extension of CloudWatch), from `from` to the end of the data.
+void EvaluateAlarm(const MetricAlarm& a, const ScanData& data, UnixSeconds from, alarm::WindowMode mode,
+                   std::vector<output::Hit>* hits) {
   KeyValues wanted = a.dimensions;
   std::sort(wanted.begin(), wanted.end());
-  for (const auto& [key, series] : acc.series) {
-    if (MetricOfKey(key) != static_cast<uint32_t>(metric)) continue;
-    KeyValues dims = DimensionsOf(key);
-    if (!wanted.empty() && dims != wanted) continue;
-    for (alarm::Episode& ep : alarm::Evaluate(series, a, acc.first, acc.last, mode)) {
-      output::Hit hit{&a, dims, std::move(ep), {}};
+  const pipeline::SeriesId lo{a.metric_namespace, a.metric_name, {}};
+  for (auto it = data.series.lower_bound(lo);
+       it != data.series.end() && it->first.metric_namespace == a.metric_namespace &&
+       it->first.metric_name == a.metric_name;
+       ++it) {
+    const auto& [id, series] = *it;
+    if (!wanted.empty() && id.dimensions != wanted) continue;
+    for (alarm::Episode& ep : alarm::Evaluate(series, a, from, data.last, mode)) {
+      output::Hit hit{&a, id.dimensions, std::move(ep), {}};
       for (const auto& [begin, end] : hit.episode.windows) {
-        for (auto it = series.evidence.lower_bound(begin / 60);
-             it != series.evidence.end() && it->first * 60 < end; ++it) {
-          for (const alarm::Evidence& e : it->second) {
-            if (e.time >= begin && e.time < end) hit.events.push_back(&e);
+        for (auto e = series.evidence.lower_bound(begin / 60); e != series.evidence.end() && e->first * 60 < end; ++e) {
+          for (const alarm::Evidence& ev : e->second) {
+            if (ev.time >= begin && ev.time < end) hit.events.push_back(&ev);
           }
         }
       }
@@ -177,6 +65,148 @@ void EvaluateAlarm(const MetricAlarm& a, const ScanRules& rules, const Accumulat
 
 void PrintRuleErrors(const RuleSet& rules) {
   for (const RuleError& e : rules.errors) output::Diagnostic(e.Describe());
+}
+
+// --state: the lock, the state itself, and the files of this run to record.
+struct Incremental {
+  pipeline::StateLock lock;
+  ScanState state;
+  std::vector<std::pair<std::string, ScanState::FileStamp>> stamps;  ///< per retained input
+  uint64_t already_read = 0;
+  uint64_t changed = 0;
+};
+
+std::string AbsolutePath(const std::string& path) {
+  std::error_code ec;
+  const std::filesystem::path p = std::filesystem::absolute(path, ec);
+  return ec ? path : p.lexically_normal().string();
+}
+
+// Opens the state: one run at a time, and only with the rules it was made with.
+bool OpenState(const ScanOptions& options, const ScanRules& rules, Incremental* inc) {
+  for (const std::string& p : options.read.paths) {
+    if (p == "-") {
+      output::Diagnostic("--state cannot be used with standard input (nothing identifies what was read)");
+      return false;
+    }
+  }
+  Status s = inc->lock.Acquire(options.state_path);
+  if (s.ok()) s = pipeline::LoadState(options.state_path, &inc->state);
+  if (!s.ok()) {
+    output::Diagnostic(s.message());
+    return false;
+  }
+  const std::string fingerprint = rules.Fingerprint();
+  if (!inc->state.rules_fingerprint.empty() && inc->state.rules_fingerprint != fingerprint) {
+    output::Diagnostic(fmt::format("{}: written with other metric filters (rules {}, now {}); the data it holds "
+                                   "does not fit them. Remove it (and re-read the logs) or use another state file",
+                                   TerminalSafe(options.state_path), inc->state.rules_fingerprint, fingerprint));
+    return false;
+  }
+  inc->state.rules_fingerprint = fingerprint;
+  spdlog::info("state {}: {} files read before, {} series", options.state_path, inc->state.files.size(),
+               inc->state.data.series.size());
+  return true;
+}
+
+// Leaves out the files an earlier run read. A file that changed since (size
+// or mtime) is reported and not read again: its records are already counted.
+void SkipFilesAlreadyRead(pipeline::InputRun& run, Incremental* inc) {
+  run.RetainInputs([&](const InputFile& f) {
+    struct stat st {};
+    if (::stat(f.path.c_str(), &st) != 0) return true;  // the reader reports it
+    const ScanState::FileStamp stamp{static_cast<uint64_t>(st.st_size),
+                                     int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec};
+    std::string path = AbsolutePath(f.path);
+    const auto it = inc->state.files.find(path);
+    if (it == inc->state.files.end()) {
+      inc->stamps.emplace_back(std::move(path), stamp);
+      return true;
+    }
+    if (it->second.size == stamp.size && it->second.mtime_ns == stamp.mtime_ns) {
+      ++inc->already_read;
+      spdlog::debug("{}: read by an earlier run", f.path);
+      return false;
+    }
+    ++inc->changed;
+    output::Diagnostic(fmt::format("{}: changed since an earlier run read it ({} bytes, now {}); not read again, "
+                                   "its records are already counted",
+                                   TerminalSafe(f.path), it->second.size, stamp.size));
+    return false;
+  });
+}
+
+// Which hits are new: a hit is the incident an earlier run reported if it
+// overlaps an episode reported for the same alarm and dimensions. The record
+// of reported episodes is then replaced by this evaluation's (over more data).
+std::vector<bool> SelectNewHits(const std::vector<output::Hit>& hits, const ScanData& data, ScanState* state) {
+  std::vector<bool> fresh(hits.size(), true);
+  std::map<std::string, std::vector<pipeline::ReportedEpisode>> now;
+  for (size_t i = 0; i < hits.size(); ++i) {
+    const output::Hit& h = hits[i];
+    const std::string key = pipeline::EpisodeKey(h.alarm->name, h.dimensions);
+    // Still in ALARM: ongoing as far as the data goes (the start can be the
+    // evaluation instant just after the newest record).
+    const pipeline::ReportedEpisode episode{h.episode.start,
+                                            h.episode.end.value_or(std::max(h.episode.start, data.last))};
+    for (const pipeline::ReportedEpisode& r : state->reported[key]) {
+      if (r.Overlaps(episode)) fresh[i] = false;
+    }
+    now[key].push_back(episode);
+  }
+  for (auto& [key, old] : state->reported) {
+    std::vector<pipeline::ReportedEpisode>& current = now[key];
+    for (const pipeline::ReportedEpisode& r : old) {
+      const bool superseded = std::any_of(current.begin(), current.end(),
+                                          [&](const pipeline::ReportedEpisode& c) { return c.Overlaps(r); });
+      if (!superseded) current.push_back(r);
+    }
+  }
+  std::erase_if(now, [](const auto& kv) { return kv.second.empty(); });
+  state->reported = std::move(now);
+  return fresh;
+}
+
+// Runs --on-alarm for one hit; a failure is reported, and the scan goes on.
+bool RunHookFor(const ScanOptions& options, const output::Hit& hit) {
+  const std::string json = output::HitJson(hit, options.with_events);
+  const Status s = pipeline::RunHook(options.on_alarm, json,
+                                     {{"TRAILWATCH_ALARM", hit.alarm->name},
+                                      {"TRAILWATCH_SEVERITY", std::string(TagValue(hit.alarm->tags, "Severity"))},
+                                      {"TRAILWATCH_START", FormatIsoTime(hit.episode.start)}},
+                                     std::chrono::milliseconds(options.hook_timeout_ms));
+  if (!s.ok()) {
+    output::Diagnostic(fmt::format("alarm {} at {}: {}", TerminalSafe(hit.alarm->name),
+                                   FormatIsoTime(hit.episode.start), s.message()));
+  }
+  return s.ok();
+}
+
+std::string Render(const ScanOptions& options, const output::Hit& h) {
+  switch (options.format) {
+    case ScanOptions::Format::kJsonl: return output::HitJson(h, options.with_events);
+    case ScanOptions::Format::kCsv: return output::HitCsv(h);
+    case ScanOptions::Format::kText: break;
+  }
+  return output::HitText(h, options.color_stdout);
+}
+
+void PrintSummary(const ScanOptions& options, const ScanRules& rules, const pipeline::Accumulator& acc,
+                  UnixSeconds first, UnixSeconds last, const std::vector<output::Hit>& hits,
+                  const std::vector<bool>& fresh) {
+  std::map<std::string, uint64_t> per_alarm;
+  for (size_t i = 0; i < hits.size(); ++i) {
+    if (fresh[i]) ++per_alarm[hits[i].alarm->name];
+  }
+  std::vector<output::SummaryRow> alarms, filters;
+  for (const MetricAlarm& a : rules.rules.alarms) {
+    alarms.push_back({a.name, std::string(TagValue(a.tags, "Severity")), per_alarm[a.name], {}});
+  }
+  for (size_t i = 0; i < rules.filters.size(); ++i) {
+    filters.push_back({rules.filters[i].filter->name, {}, acc.matches[i], acc.hourly[i]});
+  }
+  std::fputs(output::SummaryTable(alarms, filters, first, last, options.color_stderr).c_str(),
+             stderr);
 }
 
 }  // namespace
@@ -198,58 +228,113 @@ int RunScan(const ScanOptions& options) {
     output::Diagnostic("no metric filters to evaluate");
     return kExitError;
   }
+  spdlog::info("{} metric filters, {} alarms", rules.rules.filters.size(), rules.rules.alarms.size());
 
-  // 3. Read every input in parallel; each worker aggregates observations per
-  //    series and minute, with evidence (the earliest matching records).
+  // 3. With --state: lock it, load what earlier runs gathered, and leave out
+  //    the files they read.
+  std::optional<Incremental> inc;
+  if (!options.state_path.empty()) {
+    inc.emplace();
+    if (!OpenState(options, rules, &*inc)) return kExitError;
+  }
   pipeline::InputRun run(options.read);
-  std::vector<std::unique_ptr<Accumulator>> accs;
-  for (size_t i = 0; i < run.jobs(); ++i) accs.push_back(std::make_unique<Accumulator>(rules));
+  if (inc) SkipFilesAlreadyRead(run, &*inc);
+
+  // 4. Read every input in parallel; each worker aggregates observations per
+  //    series and minute, with evidence (the earliest matching records).
+  std::vector<std::unique_ptr<pipeline::Accumulator>> accs;
+  for (size_t i = 0; i < run.jobs(); ++i) accs.push_back(std::make_unique<pipeline::Accumulator>(rules));
   const bool complete = run.Run([&](size_t worker, size_t, pipeline::TaskOutput&) {
-    return std::make_unique<ScanSink>(options, rules, accs[worker].get());
+    return std::make_unique<pipeline::ScanSink>(options, rules, accs[worker].get());
   });
   if (!complete) return kExitOk;
 
-  // 4. Merge the workers' aggregates (order-independent).
-  Accumulator& all = *accs[0];
-  for (size_t i = 1; i < accs.size(); ++i) all.Merge(std::move(*accs[i]));
+  // 5. Merge the workers' aggregates (order-independent), and this run's
+  //    data into the state's.
+  pipeline::Accumulator& acc = *accs[0];
+  for (size_t i = 1; i < accs.size(); ++i) acc.Merge(std::move(*accs[i]));
+  const UnixSeconds run_first = acc.data.first, run_last = acc.data.last;  // this run's records
+  const ScanData* data = &acc.data;
+  if (inc) {
+    inc->state.data.Merge(std::move(acc.data));
+    data = &inc->state.data;
+  }
 
-  // 5. Evaluate every alarm at every minute of the data (spec 8) and collect
-  //    its ALARM episodes, in a stable order.
+  // 6. Evaluate every alarm at every minute of the data (spec 8), in a stable
+  //    order. A state evaluates its whole retained timeline again, so that an
+  //    episode straddling two runs is seen whole.
   std::vector<output::Hit> hits;
-  if (all.first <= all.last) {
+  if (!data->empty()) {
     const auto mode = options.wall_clock ? alarm::WindowMode::kWallClock : alarm::WindowMode::kSliding;
-    for (const MetricAlarm& a : rules.rules.alarms) EvaluateAlarm(a, rules, all, mode, &hits);
+    const UnixSeconds from = inc ? std::max(data->first, data->last - kStateRetention) : data->first;
+    for (const MetricAlarm& a : rules.rules.alarms) EvaluateAlarm(a, *data, from, mode, &hits);
+    if (inc && run_first < from) {
+      output::Diagnostic(fmt::format("records from {} on are older than the state's timeline (it keeps {} days "
+                                     "before the newest record, {}): counted, but they cannot raise alarms",
+                                     FormatIsoTime(run_first), kStateRetention / 86400, FormatIsoTime(from)));
+    }
   }
   std::stable_sort(hits.begin(), hits.end(), [](const output::Hit& x, const output::Hit& y) {
     return std::tie(x.episode.start, x.alarm->name, x.dimensions) <
            std::tie(y.episode.start, y.alarm->name, y.dimensions);
   });
+  const std::vector<bool> fresh = inc ? SelectNewHits(hits, *data, &inc->state) : std::vector<bool>(hits.size(), true);
+  const size_t new_hits = static_cast<size_t>(std::count(fresh.begin(), fresh.end(), true));
 
-  // 6. Print the hits, then the summary on stderr.
-  std::string out;
-  for (const output::Hit& h : hits) {
-    out += options.format == RecordFormat::kJson ? output::HitJson(h, options.with_events) : output::HitText(h);
+  // 7. Print the new hits, then run the hook for each. Output comes before the
+  //    state is saved: a run killed in between prints those hits again next
+  //    time (at least once, never lost).
+  std::string out = options.format == ScanOptions::Format::kCsv ? output::HitCsvHeader() : std::string();
+  for (size_t i = 0; i < hits.size(); ++i) {
+    if (fresh[i]) out += Render(options, hits[i]);
   }
-  if (!output::WriteStdout(out)) return hits.empty() ? kExitOk : kExitNoMatch;
+  // stdout closed early (| head): stop without saving, so nothing is lost.
+  if (!output::WriteStdout(out)) return new_hits == 0 ? kExitOk : kExitNoMatch;
+  uint64_t hooks_failed = 0;
+  if (!options.on_alarm.empty()) {
+    for (size_t i = 0; i < hits.size(); ++i) {
+      if (fresh[i] && !RunHookFor(options, hits[i])) ++hooks_failed;
+    }
+  }
+
+  // 8. The summary on stderr: the table for people, the totals for logs.
+  if (options.summary) PrintSummary(options, rules, acc, run_first, run_last, hits, fresh);
   if (!options.read.quiet) {
-    std::map<std::string, size_t> per_alarm;
-    for (const output::Hit& h : hits) ++per_alarm[h.alarm->name];
-    for (const MetricAlarm& a : rules.rules.alarms) {
-      output::Diagnostic(fmt::format("alarm {}: {} hit{}", TerminalSafe(a.name), per_alarm[a.name],
-                                     per_alarm[a.name] == 1 ? "" : "s"));
+    if (inc) {
+      output::Diagnostic(fmt::format("state {}: {} files read before and skipped, {} new; {} hits in the "
+                                     "retained timeline, {} new",
+                                     TerminalSafe(options.state_path), inc->already_read, inc->stamps.size(),
+                                     hits.size(), new_hits));
+    } else {
+      output::Diagnostic(fmt::format("{} alarm hit{}", new_hits, new_hits == 1 ? "" : "s"));
     }
-    for (size_t i = 0; i < rules.filters.size(); ++i) {
-      output::Diagnostic(fmt::format("metric filter {}: {} matching records",
-                                     TerminalSafe(rules.filters[i].filter->name), all.matches[i]));
-    }
-    if (all.warnings > 0) {
+    if (acc.warnings > 0) {
       output::Diagnostic(fmt::format("{} matches emitted no value (value or dimension field missing or "
                                      "not a number)",
-                                     all.warnings));
+                                     acc.warnings));
     }
   }
-  const int code = run.Summarize("evaluated", hits.empty() ? kExitOk : kExitNoMatch);
-  if (!rules.rules.errors.empty()) return kExitError;
+  if (hooks_failed > 0) output::Diagnostic(fmt::format("{} of {} hooks failed", hooks_failed, new_hits));
+  int code = run.Summarize("evaluated", new_hits == 0 || options.exit_zero ? kExitOk : kExitNoMatch);
+
+  // 9. Save the state: files read, the retained timeline, what was reported.
+  if (inc) {
+    for (auto& [path, stamp] : inc->stamps) inc->state.files[path] = stamp;
+    if (!inc->state.data.empty()) {
+      int64_t lookback = 0;
+      for (const MetricAlarm& a : rules.rules.alarms) {
+        lookback = std::max<int64_t>(lookback, (a.evaluation_periods + 2) * a.period);
+      }
+      const UnixSeconds horizon = inc->state.data.last - kStateRetention;
+      inc->state.Prune(horizon - lookback, horizon);
+    }
+    if (const Status s = pipeline::SaveState(options.state_path, inc->state); !s.ok()) {
+      output::Diagnostic(s.message());
+      code = kExitError;
+    }
+    if (inc->changed > 0) code = kExitError;
+  }
+  if (hooks_failed > 0 || !rules.rules.errors.empty()) code = kExitError;
   return code;
 }
 

@@ -51,6 +51,23 @@ void ScanRules::Compile() {
   patterns.Compile();
 }
 
+std::string ScanRules::Fingerprint() const {
+  std::string text;
+  for (const MetricFilter& f : rules.filters) {
+    text += fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", f.name, f.pattern_text, f.metric_namespace,
+                        f.metric_name, f.value, f.default_value ? fmt::format("{}", *f.default_value) : "-");
+    for (const auto& [name, selector] : f.dimensions) text += fmt::format("\x1f{}={}", name, selector);
+    text += '\x1e';
+  }
+  for (bool b : metric_needs_values) text += b ? '1' : '0';
+  uint64_t h = 14695981039346656037ULL;  // FNV-1a, 64 bits: stable across builds and machines
+  for (const char c : text) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  return fmt::format("{:016x}", h);
+}
+
 int ScanRules::MetricOf(const MetricAlarm& a) const {
   for (size_t i = 0; i < metrics.size(); ++i) {
     if (metrics[i].first == a.metric_namespace && metrics[i].second == a.metric_name) {

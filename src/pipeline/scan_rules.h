@@ -37,6 +37,9 @@ struct ScanRules {
   void Compile();
   /// The metric index of an alarm, or -1.
   int MetricOf(const MetricAlarm& alarm) const;
+  /// A hash of everything that decides what a scan gathers (the filters and
+  /// which metrics keep values): a --state made under other rules is refused.
+  std::string Fingerprint() const;
 };
 
 }  // namespace trailwatch::pipeline

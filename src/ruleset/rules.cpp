@@ -16,6 +16,13 @@
 
 namespace trailwatch {
 
+std::string_view TagValue(const KeyValues& kv, std::string_view key) {
+  for (const auto& [k, v] : kv) {
+    if (k == key) return v;
+  }
+  return {};
+}
+
 std::string SourceLoc::Describe() const {
   if (line == 0) return TerminalSafe(file);
   return fmt::format("{}:{}:{}", TerminalSafe(file), line, column);

@@ -2,8 +2,8 @@
 # Gives: $TW (the binary), $ROOT (the repo), $TMP (a fresh folder, removed at
 # exit), $SHARED (../shared next to the repo, if present), and helpers.
 set -euo pipefail
-TW=$1
-ROOT=$2
+TW=$(realpath "$1")
+ROOT=$(realpath "$2")
 SHARED=${TRAILWATCH_SHARED:-$ROOT/../shared}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT

@@ -6,7 +6,7 @@ source "$(dirname "$0")/common.sh"
 seed=$ROOT/tests/data/seed-monitoring.tf
 logs=$ROOT/tests/data/scan-seed
 
-run_tw scan --rules "$seed" -j2 "$logs"
+run_tw scan --rules "$seed" -j2 --summary "$logs"
 expect_eq "$status" 1 "exit status with hits"
 # The brute force (5 failures + 1 delivered late in another file) raises the
 # alarm; with N = 1 the 3-window evaluation range brings it back twice while
@@ -16,9 +16,20 @@ expect_eq "$(cat "$TMP/out")" "\
 2026-11-20T08:10:00Z 2026-11-20T08:13:00Z ALARM FailedConsoleLoginAlarm Sum=6 > 3 period=300s 1/1 dimensions=- principals=bob(6) ips=203.0.113.66(6) events=6
 2026-11-20T08:15:00Z 2026-11-20T08:18:00Z ALARM FailedConsoleLoginAlarm Sum=6 > 3 period=300s 1/1 dimensions=- principals=bob(6) ips=203.0.113.66(6) events=6
 2026-11-20T09:16:00Z 2026-11-20T09:19:00Z ALARM RootAccountUsageAlarm Sum=1 > 0 period=60s 1/1 dimensions=- principals=arn:aws:iam::123456789012:root(1) ips=203.0.113.10(1) events=1" "sliding hits"
-expect_contains "$TMP/err" "metric filter FailedConsoleLogin: 6 matching records"
-expect_contains "$TMP/err" "metric filter RootAccountUsage: 1 matching records"  # not the service call
-expect_contains "$TMP/err" "metric filter SecurityGroupChanges: 1 matching records"
+# The --summary table: hits per alarm, matches per filter with an hourly
+# timeline (08:00 and 09:00), and no color when stderr is not a terminal.
+summary_row() { grep -E "^$1 +$2( |\$)" "$TMP/err" || { cat "$TMP/err" >&2; fail "no summary row '$1 $2'"; }; }
+summary_row FailedConsoleLoginAlarm 3 >/dev/null
+summary_row RootAccountUsageAlarm 1 >/dev/null
+expect_eq "$(summary_row FailedConsoleLogin 6)" \
+  "FailedConsoleLogin                                   6  █ " "timeline of FailedConsoleLogin"
+summary_row RootAccountUsage 1 >/dev/null  # not the service call
+summary_row SecurityGroupChanges 1 >/dev/null
+expect_contains "$TMP/err" "PER HOUR 2026-11-20T08 .. 2026-11-20T09 (1 char = 1 h)"
+expect_contains "$TMP/err" "(1 metric filters without matches)"
+expect_not_contains "$TMP/err" $'\e['
+run_tw scan --rules "$seed" "$logs"
+expect_not_contains "$TMP/err" "PER HOUR"  # not a terminal: no summary unless asked
 cp "$TMP/out" "$TMP/sliding"
 
 run_tw scan --rules "$seed" --window wallclock "$logs"
