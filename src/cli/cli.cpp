@@ -7,6 +7,7 @@
 
 #include <ctime>
 #include <string>
+#include <tuple>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -17,6 +18,7 @@
 #include "output/write.h"
 #include "pipeline/hooks.h"
 #include "trailwatch/pipeline.h"
+#include "trailwatch/verify.h"
 #include "trailwatch/version.h"
 
 namespace trailwatch::cli {
@@ -176,6 +178,18 @@ int Run(int argc, char** argv) {
   test_pattern->add_option("--format", tp_format, "text or jsonl")
       ->check(CLI::IsMember({"text", "jsonl", "json"}));
 
+  std::string verify_start, verify_end, verify_format = "text";
+  VerifyOptions verify_options;
+  CLI::App* verify = app.add_subcommand(
+      "verify", "Check log files against CloudTrail digest files, offline: deleted, modified, injected, gaps");
+  verify->add_option("folder", verify_options.folder, "A downloaded bucket, or a folder inside AWSLogs/")->required();
+  verify->add_option("--start", verify_start, "Only digests ending at or after this time (ISO 8601, or 7d ago)");
+  verify->add_option("--end", verify_end, "Only digests up to this time (ISO 8601, or 24h ago)");
+  verify->add_option("--public-keys", verify_options.public_keys,
+                     "aws cloudtrail list-public-keys JSON, or a folder of <fingerprint>.pem/.der files");
+  verify->add_option("--format", verify_format, "text or jsonl")->check(CLI::IsMember({"text", "jsonl", "json"}));
+  verify->add_option("-j,--jobs", verify_options.jobs, "Hashing threads (default: one per core)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -246,6 +260,21 @@ int Run(int argc, char** argv) {
     options.color_stdout = output::UseColor(color, STDOUT_FILENO);
     options.color_stderr = output::UseColor(color, STDERR_FILENO);
     return RunScan(options);
+  }
+  if (verify->parsed()) {
+    const UnixSeconds now = static_cast<UnixSeconds>(std::time(nullptr));
+    for (auto [text, field, flag] : {std::tuple{&verify_start, &verify_options.start, "--start"},
+                                     std::tuple{&verify_end, &verify_options.end, "--end"}}) {
+      if (text->empty()) continue;
+      Result<UnixSeconds> t = ParseTimeArgument(*text, now);
+      if (!t.ok()) {
+        output::Diagnostic(fmt::format("verify: {}: {}", flag, t.status().message()));
+        return kExitError;
+      }
+      *field = t.value();
+    }
+    verify_options.jsonl = verify_format != "text";
+    return RunVerify(verify_options);
   }
   if (rules_check->parsed()) return RunRulesCheck(check_paths);
   if (rules_list->parsed()) return RunRulesList(list_paths, list_format != "text", list_filters);

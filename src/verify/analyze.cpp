@@ -1,0 +1,433 @@
+// Analysis: the chain walk of `verify`. Digests are linked newest to oldest by
+// previousDigestS3Object; each link checks a hash and carries a signature.
+#include "verify/analyze.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <tuple>
+
+#include <fmt/format.h>
+
+namespace trailwatch::verify {
+namespace {
+
+// A log file named at minute t is delivered at t or a little later, so the
+// edges of the digested span get this much slack (see verify.cpp, "coverage").
+constexpr UnixSeconds kEdgeMargin = 15 * 60;
+constexpr UnixSeconds kHour = 3600;
+// Two consecutive hourly digests end about an hour apart; more than this
+// between a digest and the missing one after it means more are missing.
+constexpr UnixSeconds kMaxDigestSpacing = 90 * 60;
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+bool SameHex(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+std::string NamePart(const std::optional<DigestName>& n, bool account) {
+  if (!n) return "unknown";
+  return account ? n->account : n->region;
+}
+
+}  // namespace
+
+Analysis::Analysis(const FolderIndex& index, std::vector<LoadedDigest> digests, const VerifyOptions& options,
+                   const PublicKeySet* keys)
+    : index_(index), digests_(std::move(digests)), options_(options), keys_(keys) {}
+
+bool Analysis::DigestInRange(UnixSeconds stamp) const {
+  // As the AWS CLI: digests whose end is in [start, end + 1 hour], so that a
+  // log file delivered just before --end is still found in the next digest.
+  return (!options_.start || stamp >= *options_.start) && (!options_.end || stamp <= *options_.end + kHour);
+}
+
+bool Analysis::LogInRange(UnixSeconds stamp) const {
+  return (!options_.start || stamp >= *options_.start) && (!options_.end || stamp <= *options_.end);
+}
+
+RegionSummary& Analysis::Region(const std::string& account, const std::string& region) {
+  RegionSummary& r = regions_[{account, region}];
+  r.account = account;
+  r.region = region;
+  return r;
+}
+
+Analysis::Coverage& Analysis::Cover(const std::string& account, const std::string& region) {
+  return coverage_[{account, region}];
+}
+
+void Analysis::Add(FindingKind kind, const std::string& account, const std::string& region, std::string file,
+                   std::string message, std::string digest, std::string expected, std::string actual) {
+  findings_.push_back(Finding{kind, account, region, std::move(file), std::move(expected), std::move(actual),
+                              std::move(digest), std::move(message)});
+}
+
+const std::vector<std::string>& Analysis::Plan() {
+  BuildNodes();
+  LinkChains();
+  FindGaps();
+  CheckSignatures();
+  ReportModified();
+  PlanLogs();
+  return to_hash_;
+}
+
+void Analysis::BuildNodes() {
+  for (size_t i = 0; i < digests_.size(); ++i) {
+    const LoadedDigest& ld = digests_[i];
+    const std::string abs = index_.Abs(ld.rel);
+    std::optional<DigestName> name =
+        ld.status.ok() ? ParseDigestName(ld.digest.digest_s3_object) : ParseDigestName(ld.rel);
+    if (!ld.status.ok() || !name) {
+      if (!name) name = ParseDigestName(ld.rel);
+      const std::string account = NamePart(name, true), region = NamePart(name, false);
+      if (name && !DigestInRange(name->stamp)) continue;
+      ++Region(account, region).digests;
+      if (name) Cover(account, region).suspect.push_back({name->stamp - kHour, name->stamp});
+      Add(FindingKind::kDigestInvalid, account, region, Show(abs),
+          ld.status.ok() ? fmt::format("digestS3Object '{}' is not a digest file name", ld.digest.digest_s3_object)
+                         : fmt::format("unreadable digest: {}", ld.status.message()));
+      continue;
+    }
+    Node n;
+    n.loaded = i;
+    n.name = *name;
+    n.group = fmt::format("{}|{}|{}|{}|{}", name->account, name->region, name->trail, name->home_region,
+                          name->backfill ? "backfill" : "");
+    n.abs = abs;
+    n.in_range = DigestInRange(name->stamp);
+    const std::string& key = ld.digest.digest_s3_object;
+    if (abs.size() > key.size() && EndsWith(abs, key) && abs[abs.size() - key.size() - 1] == '/') {
+      n.root = abs.substr(0, abs.size() - key.size());
+    }
+    if (ld.trailing_data) n.modified.push_back("data after its first gzip member");
+    Coverage& c = Cover(name->account, name->region);
+    const Digest& d = ld.digest;
+    c.min_start = c.any ? std::min(c.min_start, d.start) : d.start;
+    c.max_end = c.any ? std::max(c.max_end, d.end) : d.end;
+    c.any = true;
+    if (n.in_range) {
+      RegionSummary& r = Region(name->account, name->region);
+      ++r.digests;
+      if (name->backfill) ++r.backfill_digests;
+    }
+    by_key_[key].push_back(nodes_.size());
+    nodes_.push_back(std::move(n));
+  }
+  // Keys of a digest found away from its place map onto the folder's root.
+  default_root_ = index_.abs_root + "/";
+  for (const Node& n : nodes_) {
+    if (!n.root.empty()) {
+      default_root_ = n.root;
+      break;
+    }
+  }
+  for (Node& n : nodes_) {
+    if (!n.root.empty()) continue;
+    n.root = default_root_;
+    if (!n.in_range) continue;
+    const std::string& key = DigestOf(n).digest_s3_object;
+    Add(FindingKind::kDigestMoved, n.name.account, n.name.region, Show(n.abs),
+        fmt::format("moved from its original location: its digestS3Object puts it at {}", Show(default_root_ + key)));
+  }
+}
+
+void Analysis::LinkChains() {
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    const Node& d = nodes_[i];
+    const Digest& dg = DigestOf(d);
+    if (!dg.previous_s3_object) continue;  // a starting digest
+    auto it = by_key_.find(*dg.previous_s3_object);
+    if (it == by_key_.end()) {
+      missing_.push_back(Missing{*dg.previous_s3_object, {}, i});
+      continue;
+    }
+    // Prefer the copy found at its own place when a key is claimed twice.
+    size_t p = it->second.front();
+    for (size_t candidate : it->second) {
+      if (EndsWith(nodes_[candidate].abs, *dg.previous_s3_object)) p = candidate;
+    }
+    Node& prev = nodes_[p];
+    prev.referenced = true;
+    if (!prev.signature && dg.previous_signature) {
+      prev.signature = *dg.previous_signature;
+      prev.signature_from = Show(d.abs);
+    }
+    const std::string& actual = digests_[prev.loaded].sha256;
+    const std::string expected = dg.previous_hash_value.value_or("null");
+    prev.chain_expected = expected;
+    prev.chain_from = Show(d.abs);
+    if (!SameHex(expected, actual)) {
+      prev.modified.push_back("its SHA-256 is not the previousDigestHashValue of the next digest");
+    }
+  }
+  // The newest digest of a chain: its signature was S3 metadata; a sidecar may hold it.
+  for (Node& n : nodes_) {
+    const LoadedDigest& ld = digests_[n.loaded];
+    if (!ld.sidecar_error.empty()) {
+      Add(FindingKind::kError, n.name.account, n.name.region, Show(n.abs + ".sig"),
+          fmt::format("signature sidecar ignored: {}", ld.sidecar_error));
+    }
+    if (!n.signature && ld.sidecar) {
+      n.signature = *ld.sidecar;
+      n.signature_from = Show(n.abs + ".sig");
+    }
+  }
+  for (Missing& m : missing_) {
+    const Node& by = nodes_[m.referenced_by];
+    std::optional<DigestName> name = ParseDigestName(m.key);
+    m.name = name ? *name : by.name;
+    if (!name) m.name.stamp = DigestOf(by).start;
+    if (!DigestInRange(m.name.stamp)) continue;
+    const Digest& dg = DigestOf(by);
+    const bool other_bucket = dg.previous_s3_bucket && *dg.previous_s3_bucket != dg.digest_s3_bucket;
+    Add(FindingKind::kDigestMissing, m.name.account, m.name.region, Show(by.root + m.key),
+        other_bucket ? fmt::format("missing: the previous digest is in bucket {}, not in this folder",
+                                   *dg.previous_s3_bucket)
+                     : "missing: the next digest names it as previousDigestS3Object (deleted?)",
+        Show(by.abs), dg.previous_hash_value.value_or(""));
+  }
+}
+
+void Analysis::FindGaps() {
+  struct Entry {
+    UnixSeconds stamp;
+    bool missing;
+    size_t index;
+  };
+  std::map<std::string, std::vector<Entry>> groups;
+  for (size_t i = 0; i < nodes_.size(); ++i) groups[nodes_[i].group].push_back({nodes_[i].name.stamp, false, i});
+  for (size_t i = 0; i < missing_.size(); ++i) {
+    groups[nodes_[missing_[i].referenced_by].group].push_back({missing_[i].name.stamp, true, i});
+  }
+  for (auto& [group, entries] : groups) {
+    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+      return std::tie(a.stamp, a.missing) < std::tie(b.stamp, b.missing);
+    });
+    for (size_t i = 0; i < entries.size(); ++i) {
+      const Entry& b = entries[i];
+      const DigestName& name = b.missing ? missing_[b.index].name : nodes_[b.index].name;
+      Coverage& c = Cover(name.account, name.region);
+      if (b.missing) {
+        // Log files in the span of a missing digest cannot be judged.
+        const UnixSeconds from = i > 0 ? entries[i - 1].stamp : b.stamp - kHour;
+        c.suspect.push_back({from, b.stamp});
+        if (i > 0 && !name.backfill && b.stamp - entries[i - 1].stamp > kMaxDigestSpacing &&
+            DigestInRange(b.stamp)) {
+          const Node& by = nodes_[missing_[b.index].referenced_by];
+          Add(FindingKind::kDigestGap, name.account, name.region, {},
+              fmt::format("no digest from {} to {}: more digests are missing before {}",
+                          FormatIsoTime(entries[i - 1].stamp), FormatIsoTime(b.stamp - kHour),
+                          Show(by.root + missing_[b.index].key)),
+              Show(by.abs));
+        }
+        continue;
+      }
+      const Digest& d = DigestOf(nodes_[b.index]);
+      if (i > 0 && !name.backfill && !d.previous_s3_object) c.restarts.push_back({entries[i - 1].stamp, d.start});
+    }
+  }
+}
+
+void Analysis::CheckSignatures() {
+  for (Node& n : nodes_) {
+    if (!n.in_range) continue;
+    RegionSummary& r = Region(n.name.account, n.name.region);
+    const Digest& d = DigestOf(n);
+    if (keys_ == nullptr || !n.signature) {
+      ++r.signatures_not_checked;
+      continue;
+    }
+    if (!d.signature_algorithm.empty() && d.signature_algorithm != "SHA256withRSA") {
+      ++r.signatures_failed;
+      Add(FindingKind::kSignatureInvalid, n.name.account, n.name.region, Show(n.abs),
+          fmt::format("unsupported digestSignatureAlgorithm {}", d.signature_algorithm));
+      continue;
+    }
+    const std::vector<KeyHandle>* keys = keys_->Find(d.public_key_fingerprint);
+    if (keys == nullptr) {
+      ++r.signatures_not_checked;
+      Add(FindingKind::kPublicKeyNotFound, n.name.account, n.name.region, Show(n.abs),
+          fmt::format("no public key with fingerprint {} in --public-keys", d.public_key_fingerprint));
+      continue;
+    }
+    const std::optional<std::string> signature = HexDecode(*n.signature);
+    const std::string to_sign = SigningString(d, digests_[n.loaded].sha256);
+    const bool valid = signature && std::any_of(keys->begin(), keys->end(), [&](const KeyHandle& k) {
+                         return VerifyRsaSha256(k, to_sign, *signature);
+                       });
+    if (valid) {
+      ++r.signatures_verified;
+      continue;
+    }
+    ++r.signatures_failed;
+    if (!n.modified.empty()) {
+      n.modified.push_back("its signature does not verify either");
+    } else {
+      Add(FindingKind::kSignatureInvalid, n.name.account, n.name.region, Show(n.abs),
+          fmt::format("{} with public key {} (signature from {})",
+                      signature ? "signature does not verify" : "signature is not hex", d.public_key_fingerprint,
+                      n.signature_from),
+          n.signature_from);
+    }
+  }
+}
+
+void Analysis::ReportModified() {
+  for (const Node& n : nodes_) {
+    if (n.modified.empty()) continue;
+    const Digest& d = DigestOf(n);
+    Coverage& c = Cover(n.name.account, n.name.region);
+    c.suspect.push_back({d.start, d.end});
+    if (!n.in_range) continue;
+    Add(FindingKind::kDigestModified, n.name.account, n.name.region, Show(n.abs),
+        fmt::format("modified: {}; its {} log files are not checked against it", fmt::join(n.modified, "; "),
+                    d.log_files.size()),
+        n.chain_from, n.chain_expected, digests_[n.loaded].sha256);
+  }
+}
+
+void Analysis::PlanLogs() {
+  for (const std::string& rel : index_.logs) log_set_.insert(index_.Abs(rel));
+  std::map<std::string, size_t, std::less<>> task_of;
+  std::set<std::string, std::less<>> reported_missing;
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    const Node& n = nodes_[i];
+    const Digest& d = DigestOf(n);
+    for (size_t e = 0; e < d.log_files.size(); ++e) {
+      const LogEntry& entry = d.log_files[e];
+      const std::string abs = n.root + entry.s3_object;
+      listed_.insert(abs);
+      if (!n.modified.empty() || !n.in_range) continue;
+      auto it = task_of.find(abs);
+      if (it == task_of.end()) {
+        struct stat st {};
+        if (log_set_.count(abs) == 0 && ::stat(abs.c_str(), &st) != 0) {
+          if (!reported_missing.insert(abs).second) continue;
+          std::optional<LogName> ln = ParseLogName(entry.s3_object);
+          const std::string account = ln ? ln->account : n.name.account, region = ln ? ln->region : n.name.region;
+          ++Region(account, region).logs_deleted;
+          Add(FindingKind::kLogMissing, account, region, Show(abs),
+              "listed in a digest but not in the folder (deleted?)", Show(n.abs), entry.hash_value);
+          continue;
+        }
+        it = task_of.emplace(abs, to_hash_.size()).first;
+        to_hash_.push_back(abs);
+        expectations_.emplace_back();
+      }
+      expectations_[it->second].push_back({i, e});
+    }
+  }
+}
+
+Report Analysis::Finish(const std::vector<LogHash>& hashes) {
+  ClassifyHashed(hashes);
+  ClassifyUnlisted();
+  for (const std::string& e : index_.errors) Add(FindingKind::kError, "unknown", "unknown", {}, e);
+  Report report;
+  report.keys_given = keys_ != nullptr;
+  for (auto& [key, r] : regions_) report.regions.push_back(r);
+  report.findings = std::move(findings_);
+  std::stable_sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
+    return std::tie(a.account, a.region, a.kind, a.file) < std::tie(b.account, b.region, b.kind, b.file);
+  });
+  return report;
+}
+
+void Analysis::ClassifyHashed(const std::vector<LogHash>& hashes) {
+  for (size_t i = 0; i < to_hash_.size() && i < hashes.size(); ++i) {
+    const LogHash& h = hashes[i];
+    const Expectation& first = expectations_[i].front();
+    const Node& first_node = nodes_[first.node];
+    std::optional<LogName> ln = ParseLogName(to_hash_[i]);
+    const std::string account = ln ? ln->account : first_node.name.account;
+    const std::string region = ln ? ln->region : first_node.name.region;
+    RegionSummary& r = Region(account, region);
+    const std::string file = Show(to_hash_[i]);
+    const std::string& listed_hash = DigestOf(first_node).log_files[first.entry].hash_value;
+    if (h.trailing_data) {
+      ++r.logs_modified;
+      Add(FindingKind::kLogTrailingData, account, region, file,
+          fmt::format("data after the first gzip member ({} members): readers that decode every member "
+                      "would show records no digest covers",
+                      h.members),
+          Show(first_node.abs), listed_hash, h.status.ok() ? h.sha256 : "");
+      continue;
+    }
+    if (!h.status.ok()) {
+      ++r.logs_unreadable;
+      Add(FindingKind::kLogUnreadable, account, region, file, std::string(h.status.message()), Show(first_node.abs),
+          listed_hash);
+      continue;
+    }
+    bool valid = true;
+    for (const Expectation& e : expectations_[i]) {
+      const LogEntry& entry = DigestOf(nodes_[e.node]).log_files[e.entry];
+      if (SameHex(entry.hash_value, h.sha256)) continue;
+      valid = false;
+      Add(FindingKind::kLogModified, account, region, file,
+          "modified: the SHA-256 of its decompressed content is not the one the digest lists",
+          Show(nodes_[e.node].abs), entry.hash_value, h.sha256);
+      break;
+    }
+    ++(valid ? r.logs_valid : r.logs_modified);
+  }
+}
+
+void Analysis::ClassifyUnlisted() {
+  std::set<std::string, std::less<>> hashed(to_hash_.begin(), to_hash_.end());
+  // Not covered log files per account/region, by delivery stamp, for the gap check.
+  std::map<std::pair<std::string, std::string>, std::vector<UnixSeconds>> not_covered;
+  for (const std::string& rel : index_.logs) {
+    const std::string abs = index_.Abs(rel);
+    if (hashed.count(abs) > 0) continue;
+    std::optional<LogName> ln = ParseLogName(rel);
+    if (!ln || !LogInRange(ln->stamp)) continue;
+    RegionSummary& r = Region(ln->account, ln->region);
+    const Coverage& c = Cover(ln->account, ln->region);
+    const UnixSeconds t = ln->stamp;
+    const bool suspect = std::any_of(c.suspect.begin(), c.suspect.end(), [&](const Span& s) {
+      return t >= s.first - kEdgeMargin && t <= s.second + kEdgeMargin;
+    });
+    // Listed only by a digest that is modified or out of range: not judged here.
+    if (listed_.count(abs) > 0 || suspect) {
+      ++r.logs_unverified;
+      continue;
+    }
+    // Digests on both sides of it: it should be listed. Before the first
+    // digest or after the newest one, it may legitimately be undigested.
+    if (c.any && t >= c.min_start && t + kEdgeMargin <= c.max_end) {
+      ++r.logs_not_covered;
+      not_covered[{ln->account, ln->region}].push_back(t);
+      Add(FindingKind::kLogNotCovered, ln->account, ln->region, Show(abs),
+          fmt::format("not covered: delivered {} between digests of this region, but no digest lists it",
+                      FormatIsoTime(t)));
+      continue;
+    }
+    ++r.logs_unverified;
+  }
+  for (const auto& [key, c] : coverage_) {
+    for (const Span& gap : c.restarts) {
+      const auto& times = not_covered[key];
+      const auto n = std::count_if(times.begin(), times.end(), [&](UnixSeconds t) {
+        return t >= gap.first - kEdgeMargin && t <= gap.second + kEdgeMargin;
+      });
+      if (n == 0 || !DigestInRange(gap.second)) continue;
+      Add(FindingKind::kDigestGap, key.first, key.second, {},
+          fmt::format("no digest covers {} to {} although {} log files were delivered then (a new digest chain "
+                      "starts at {}: validation was off, or digests were deleted)",
+                      FormatIsoTime(gap.first), FormatIsoTime(gap.second), n, FormatIsoTime(gap.second)));
+    }
+  }
+}
+
+}  // namespace trailwatch::verify
