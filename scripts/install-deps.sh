@@ -7,7 +7,8 @@ packages=(
   libsimdjson-dev libcli11-dev libfmt-dev libspdlog-dev catch2 libisal-dev zlib1g-dev
   libssl-dev openssl                              # verify: libcrypto; tests sign digests
   clang libclang-rt-14-dev                        # the ASan+UBSan test build
-  python3 gzip                                    # test scripts
+  clang-tidy cppcheck                             # static checks (scripts/static-checks.sh)
+  python3 gzip time                               # test scripts (/usr/bin/time for peak memory)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -24,4 +24,13 @@ std::string JsonQuoted(std::string_view s);
 /// Length of the valid UTF-8 sequence starting at `s[i]`, or 0 if invalid.
 size_t Utf8SequenceLength(std::string_view s, size_t i);
 
+/// Replaces, in place, every byte of `data[0, size)` that is not part of a
+/// valid UTF-8 sequence by '?' (same length, so byte offsets stay true).
+/// Returns the number of bytes replaced and the offset of the first one.
+struct Utf8Repair {
+  size_t replaced = 0;
+  size_t first = 0;
+};
+Utf8Repair RepairUtf8(char* data, size_t size);
+
 }  // namespace trailwatch

@@ -140,6 +140,18 @@ class RecordReader::Pass {
     Reject(NextLocation(offset), reason, detail);
   }
 
+  // simdjson rejects a whole document for one byte of invalid UTF-8, which
+  // would let anyone who can write a userAgent hide their records. Such bytes
+  // are replaced by '?' in place (offsets stay true) and reported; the caller
+  // then parses again.
+  bool RepairedUtf8(size_t begin, size_t end) {
+    const Utf8Repair r = RepairUtf8(buf_.data() + begin, end - begin);
+    if (r.replaced == 0) return false;
+    Message(fmt::format("byte {}: {} byte{} of invalid UTF-8 replaced by '?'", base_offset_ + begin + r.first,
+                        r.replaced, r.replaced == 1 ? "" : "s"));
+    return true;
+  }
+
   // Hands a record to the sink. Returns false if the document died meanwhile.
   [[nodiscard]] bool Deliver(od::object& object, size_t offset) {
     const RecordLocation loc = NextLocation(offset);
@@ -221,6 +233,19 @@ class RecordReader::Pass {
   // The document being walked. A sink that meets broken JSON inside a record
   // leaves it "abandoned" (simdjson nulls its parser); nothing may touch it after.
   od::document* doc_ = nullptr;
+  // Points doc_ at a document for the scope of one walk, and clears it after.
+  class WalkedDocument {
+   public:
+    explicit WalkedDocument(Pass* pass) : pass_(pass) { pass_->doc_ = &doc_; }
+    ~WalkedDocument() { pass_->doc_ = nullptr; }
+    WalkedDocument(const WalkedDocument&) = delete;
+    WalkedDocument& operator=(const WalkedDocument&) = delete;
+    od::document& get() { return doc_; }
+
+   private:
+    Pass* pass_;
+    od::document doc_;
+  };
   bool eof_ = false;
   bool over_limit_ = false;
   uint64_t next_index_ = 0;
@@ -280,9 +305,13 @@ void RecordReader::Pass::Document(size_t pos) {
   ReadAll();
   if (buf_.size() <= pos) return;
   const bool is_array = buf_.data()[pos] == '[';
-  od::document doc;
-  doc_ = &doc;
-  if (auto err = parser_.iterate(View(pos, buf_.size())).get(doc)) {
+  WalkedDocument walked(this);
+  od::document& doc = walked.get();
+  simdjson::error_code err = parser_.iterate(View(pos, buf_.size())).get(doc);
+  if (err == simdjson::UTF8_ERROR && RepairedUtf8(pos, buf_.size())) {
+    err = parser_.iterate(View(pos, buf_.size())).get(doc);
+  }
+  if (err) {
     const size_t array = is_array ? pos + 1 : event::FindRecordsArray(Text(), pos);
     if (array == std::string_view::npos) {
       InputError(fmt::format("byte {}: invalid JSON ({}), and no \"Records\" array to recover",
@@ -293,11 +322,20 @@ void RecordReader::Pass::Document(size_t pos) {
                            simdjson::error_message(err)));
     return Salvage(array, buf_.size(), true, 0, is_array ? Kind::kDocument : Kind::kRecord);
   }
+  const uint64_t read_before = report_.records_read;
   const Walk walk = Dispatch(doc, pos, buf_.size(), 0);
   if (walk == Walk::kDead) return;
   if (walk == Walk::kBroken) {
-    InputError(fmt::format("byte {}: invalid JSON in the top-level object", pos));
-    return;
+    // E.g. bytes appended after the document: the records before them are
+    // still there, so they are recovered one by one past those already read.
+    const size_t array = is_array ? pos + 1 : event::FindRecordsArray(Text(), pos);
+    if (array == std::string_view::npos) {
+      InputError(fmt::format("byte {}: invalid JSON in the top-level object", pos));
+      return;
+    }
+    InputError(fmt::format("byte {}: invalid JSON in the top-level object; recovering the records one by one", pos));
+    return Salvage(array, buf_.size(), true, report_.records_read - read_before,
+                   is_array ? Kind::kDocument : Kind::kRecord);
   }
   const char* rest = nullptr;
   if (doc.is_alive() && !doc.current_location().get(rest)) {
@@ -356,9 +394,11 @@ void RecordReader::Pass::Line(size_t begin, size_t end) {
                                             TerminalSafe(text.substr(begin, 1))));
     return;
   }
-  od::document doc;
-  doc_ = &doc;
-  if (parser_.iterate(View(begin, end)).get(doc)) {
+  WalkedDocument walked(this);
+  od::document& doc = walked.get();
+  simdjson::error_code err = parser_.iterate(View(begin, end)).get(doc);
+  if (err == simdjson::UTF8_ERROR && RepairedUtf8(begin, end)) err = parser_.iterate(View(begin, end)).get(doc);
+  if (err) {
     return Salvage(begin, end, false, 0, Kind::kDocument);  // value by value
   }
   const uint64_t read_before = report_.records_read;
@@ -511,8 +551,8 @@ void RecordReader::Pass::Salvage(size_t begin, size_t end, bool in_array, uint64
       RejectAt(span.begin, "truncated record", "the input ends inside this record");
       continue;
     }
-    od::document doc;
-    doc_ = &doc;
+    WalkedDocument walked(this);
+    od::document& doc = walked.get();
     if (auto err = parser_.iterate(View(span.begin, span.end)).get(doc)) {
       RejectAt(span.begin, "invalid JSON", simdjson::error_message(err));
       continue;

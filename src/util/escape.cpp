@@ -48,6 +48,21 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
   return len;
 }
 
+Utf8Repair RepairUtf8(char* data, size_t size) {
+  Utf8Repair r;
+  const std::string_view s(data, size);
+  for (size_t i = 0; i < size;) {
+    const size_t len = Utf8SequenceLength(s, i);
+    if (len > 0) {
+      i += len;
+      continue;
+    }
+    if (r.replaced++ == 0) r.first = i;
+    data[i++] = '?';
+  }
+  return r;
+}
+
 void AppendTerminalSafe(std::string& out, std::string_view s) {
   for (size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);

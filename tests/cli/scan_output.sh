@@ -170,6 +170,25 @@ expect_not_contains "$TMP/out" $'\e['  # never in JSON
 
 # 6. A terminal (script(1) gives the run a pseudo-terminal): progress line,
 #    colors by severity, the summary; NO_COLOR and --quiet honoured.
+# 6. Invalid UTF-8 in a field: the record still counts (bytes replaced by '?',
+#    reported), and every JSON line printed is valid UTF-8 JSON.
+mkdir -p "$TMP/utf8"
+for i in 1 2 3 4 5; do
+  printf '{"eventTime":"2026-11-20T12:0%s:00Z","eventName":"ConsoleLogin","errorMessage":"Failed authentication","userAgent":"bad\xff\xc3(","eventID":"u%s"}\n' "$i" "$i"
+done >"$TMP/utf8/u.jsonl"
+run_tw scan --rules "$TMP/rules.tf" --format jsonl "$TMP/utf8"
+expect_eq "$status" 1 "invalid UTF-8: the hit is found"
+expect_contains "$TMP/err" "u.jsonl: byte"
+expect_contains "$TMP/err" "invalid UTF-8 replaced by '?'"
+python3 - "$TMP/out" <<'EOF' || fail "invalid UTF-8: output"
+import json, sys
+lines = open(sys.argv[1], "rb").read().decode("utf-8").splitlines()  # strict: raises on a raw byte
+assert lines, "no hit"
+for line in lines:
+    hit = json.loads(line)
+    assert hit["dimensions"]["UserAgent"] == "bad??(", hit["dimensions"]
+EOF
+
 if script -qec true /dev/null >/dev/null 2>&1; then
   on_tty() { script -qec "$*" /dev/null </dev/null >"$TMP/tty" 2>&1 || true; }
   on_tty "'$TW' scan --rules '$TMP/rules.tf' '$TMP/logs'"

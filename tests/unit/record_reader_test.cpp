@@ -207,13 +207,22 @@ TEST_CASE("A syntax error inside one record costs only that record") {
   RequireBalanced(r);
 }
 
-TEST_CASE("Invalid UTF-8 in one record costs only that record") {
-  const std::string bad = MakeRecord("2026-11-20T10:00:05Z", "Bad\xC3\x28Name");
-  const ReadResult r = ReadContent(RecordsDoc({kR1, bad, kR2}));
-  REQUIRE(r.lines == std::vector<std::string>{kR1, kR2});
-  REQUIRE(r.report.rejected_by_reason.at("invalid JSON") == 1);
-  REQUIRE_THAT(r.AllMessages(), Contains("record 2 (byte"));
-  RequireBalanced(r);
+TEST_CASE("Invalid UTF-8 is replaced by '?' and reported; the record is kept") {
+  // An attacker who can put one bad byte into a userAgent must not be able to
+  // make their record disappear from every rule.
+  const std::string bad = MakeRecord("2026-11-20T10:00:05Z", "Bad\xC3\x28Name\xFF");
+  const ReadResult doc = ReadContent(RecordsDoc({kR1, bad, kR2}));
+  REQUIRE(doc.lines == std::vector<std::string>{kR1, MakeRecord("2026-11-20T10:00:05Z", "Bad?(Name?"), kR2});
+  REQUIRE(doc.report.rejected == 0);
+  const size_t first = RecordsDoc({kR1, bad, kR2}).find('\xC3');
+  REQUIRE_THAT(doc.AllMessages(), Contains(fmt::format("byte {}: 4 bytes of invalid UTF-8 replaced by '?'", first)));  // 2 per name, 2 names
+  RequireBalanced(doc);
+
+  const ReadResult lines = ReadContent(kR1 + "\n" + bad + "\n", "u.jsonl");
+  REQUIRE(lines.lines.size() == 2);
+  REQUIRE(lines.lines[1] == MakeRecord("2026-11-20T10:00:05Z", "Bad?(Name?"));
+  REQUIRE_THAT(lines.AllMessages(), Contains("u.jsonl: byte") && Contains("invalid UTF-8 replaced"));
+  RequireBalanced(lines);
 }
 
 TEST_CASE("JSON lines: a bad line costs only that line and is named by number") {
