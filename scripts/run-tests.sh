@@ -3,7 +3,8 @@
 #   1. gcc, RelWithDebInfo, warnings as errors: build, then every test (ctest)
 #   2. clang, ASan + UBSan: build, then every test again, plus a short run of
 #      each libFuzzer target (tests/fuzz)
-#   3. lint: whitespace, file size, role comments
+#   3. static checks: cppcheck and clang-tidy on src/, zero findings
+#   4. lint: whitespace, file size, role comments
 # Build folders: build-ci/ and build-asan/ (kept, so re-runs are incremental).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,9 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEB
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs"
+
+echo "== static checks: cppcheck, clang-tidy"
+scripts/static-checks.sh build-asan
 
 echo "== lint"
 scripts/lint.sh

@@ -4,6 +4,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <string>
 
@@ -62,7 +63,7 @@ void Progress::Draw() {
                                          : 0.0;
   std::string eta = "--:--";
   if (done > 0.01 && elapsed > 0.5) {
-    const auto left = static_cast<int64_t>(elapsed / done - elapsed + 0.5);
+    const int64_t left = std::llround(elapsed / done - elapsed);
     eta = left >= 3600 ? fmt::format("{}:{:02}:{:02}", left / 3600, left / 60 % 60, left % 60)
                        : fmt::format("{}:{:02}", left / 60, left % 60);
   }

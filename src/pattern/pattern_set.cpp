@@ -83,9 +83,10 @@ bool FilterPattern::MatchMessage(std::string_view message, Extracted* extracted)
       const JsonValue& v = found[0];
       std::string text;
       switch (v.kind) {
-        case JsonValue::Kind::kString: text = std::string(v.text); break;
-        case JsonValue::Kind::kNumber: case JsonValue::Kind::kTrue: case JsonValue::Kind::kFalse:
-          text = std::string(v.text); break;
+        case JsonValue::Kind::kString:
+        case JsonValue::Kind::kNumber:
+        case JsonValue::Kind::kTrue:
+        case JsonValue::Kind::kFalse: text = std::string(v.text); break;
         case JsonValue::Kind::kNull: text = "null"; break;
         case JsonValue::Kind::kObject: text = "{...}"; break;
         case JsonValue::Kind::kArray: text = "[...]"; break;

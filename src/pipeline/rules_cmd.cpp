@@ -34,7 +34,7 @@ RuleSet Load(const std::vector<std::string>& paths) {
 std::string_view Tag(const MetricAlarm& a, std::string_view key) { return TagValue(a.tags, key); }
 
 std::string Window(const MetricAlarm& a) {
-  const std::string period = a.period % 3600 == 0 ? fmt::format("{}h", a.period / 3600)
+  std::string period = a.period % 3600 == 0 ? fmt::format("{}h", a.period / 3600)
                                                   : fmt::format("{}m", a.period / 60);
   if (a.evaluation_periods == 1) return period;
   return fmt::format("{}/{} x {}", a.datapoints_to_alarm, a.evaluation_periods, period);

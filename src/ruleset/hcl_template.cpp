@@ -309,9 +309,7 @@ bool Parser::ParseHeredoc(Node* out) {
   if (flush) DedentHeredoc(&pieces);
   std::string text;
   for (const HeredocPiece& piece : pieces) {
-    if (!is_template) {
-      text += piece.text;
-    } else if (piece.literal) {
+    if (is_template && piece.literal) {
       AppendTemplateLiteral(piece.text, &text);
     } else {
       text += piece.text;

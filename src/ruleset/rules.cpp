@@ -109,19 +109,19 @@ bool IsJsonText(std::string_view text, const std::string& name) {
   if (name.size() >= 3 && name.compare(name.size() - 3, 3, ".tf") == 0) return false;
   size_t i = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
   while (i < text.size() && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t')) ++i;
-  return i < text.size() && text[i] == '{' && text.find("\"", i) == text.find_first_not_of(" \n\r\t", i + 1);
+  return i < text.size() && text[i] == '{' && text.find('"', i) == text.find_first_not_of(" \n\r\t", i + 1);
 }
 
 // Loads files that belong together: JSON files one by one, .tf files as one
 // Terraform module (shared variables and locals).
-void LoadGroup(std::vector<std::pair<std::string, std::string>> files, RuleSet* rules) {
+void LoadGroup(const std::vector<std::pair<std::string, std::string>>& files, RuleSet* rules) {
   std::vector<std::pair<std::string, std::string>> terraform;
-  for (auto& [name, text] : files) {
+  for (const auto& [name, text] : files) {
     ++rules->files;
     if (IsJsonText(text, name)) {
       LoadDescribeJson(text, name, rules);
     } else {
-      terraform.emplace_back(std::move(name), std::move(text));
+      terraform.emplace_back(name, text);
     }
   }
   if (!terraform.empty()) LoadTerraformModule(terraform, rules);
@@ -169,7 +169,7 @@ void LoadRulePaths(const std::vector<std::string>& paths, RuleSet* rules) {
       }
       groups[f.parent_path()].emplace_back(f.string(), std::move(text));
     }
-    for (auto& [dir, group] : groups) LoadGroup(std::move(group), rules);
+    for (auto& [dir, group] : groups) LoadGroup(group, rules);
   }
 }
 
@@ -179,7 +179,7 @@ void LoadBuiltinRules(RuleSet* rules) {
     if (f.name.size() < 3 || f.name.substr(f.name.size() - 3) != ".tf") continue;  // examples
     files.emplace_back("builtin:rules/" + std::string(f.name), std::string(f.text));
   }
-  LoadGroup(std::move(files), rules);
+  LoadGroup(files, rules);
 }
 
 }  // namespace trailwatch

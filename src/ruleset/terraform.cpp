@@ -118,9 +118,7 @@ class TerraformFile {
       ref.text = inner;
       ref.pos = v.pos;
       const Value* r = inner.find_first_of("{}\"(") == std::string::npos ? Resolve(&ref) : &ref;
-      if (r->kind == Value::Kind::kString && !r->is_template) {
-        out += r->text;
-      } else if (r->kind == Value::Kind::kNumber) {
+      if ((r->kind == Value::Kind::kString && !r->is_template) || r->kind == Value::Kind::kNumber) {
         out += r->text;
       } else {
         Error(v.pos, fmt::format("{}: cannot resolve ${{{}}} to a literal", field, inner));
