@@ -181,7 +181,7 @@ int Run(int argc, char** argv) {
   std::string verify_start, verify_end, verify_format = "text";
   VerifyOptions verify_options;
   CLI::App* verify = app.add_subcommand(
-      "verify", "Check log files against CloudTrail digest files, offline: deleted, modified, injected, gaps");
+      "verify", "Check log files against CloudTrail digest files, offline (exit 0 valid, 1 problems, 2 error)");
   verify->add_option("folder", verify_options.folder, "A downloaded bucket, or a folder inside AWSLogs/")->required();
   verify->add_option("--start", verify_start, "Only digests ending at or after this time (ISO 8601, or 7d ago)");
   verify->add_option("--end", verify_end, "Only digests up to this time (ISO 8601, or 24h ago)");

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <ctime>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -33,6 +34,30 @@ bool SameHex(std::string_view a, std::string_view b) {
   return true;
 }
 
+// An S3 key that would resolve outside FOLDER once joined to it.
+bool LeavesFolder(std::string_view key) {
+  if (key.empty() || key.front() == '/') return true;
+  size_t begin = 0;
+  while (begin <= key.size()) {
+    const size_t end = std::min(key.find('/', begin), key.size());
+    if (key.substr(begin, end - begin) == "..") return true;
+    begin = end + 1;
+  }
+  return false;
+}
+
+// Account and region from a path .../AWSLogs/<account>/CloudTrail/<region>/...,
+// for files whose names say nothing.
+std::pair<std::string, std::string> AccountRegionOfPath(std::string_view path) {
+  const size_t at = path.find("/CloudTrail/");
+  if (at == std::string_view::npos) return {"unknown", "unknown"};
+  const std::string_view before = path.substr(0, at);
+  const std::string_view account = before.substr(before.rfind('/') + 1);
+  const std::string_view after = path.substr(at + 12);
+  const std::string_view region = after.substr(0, after.find('/'));
+  return {account.empty() ? "unknown" : std::string(account), region.empty() ? "unknown" : std::string(region)};
+}
+
 std::string NamePart(const std::optional<DigestName>& n, bool account) {
   if (!n) return "unknown";
   return account ? n->account : n->region;
@@ -42,7 +67,11 @@ std::string NamePart(const std::optional<DigestName>& n, bool account) {
 
 Analysis::Analysis(const FolderIndex& index, std::vector<LoadedDigest> digests, const VerifyOptions& options,
                    const PublicKeySet* keys)
-    : index_(index), digests_(std::move(digests)), options_(options), keys_(keys) {}
+    : index_(index),
+      digests_(std::move(digests)),
+      options_(options),
+      keys_(keys),
+      now_(static_cast<UnixSeconds>(std::time(nullptr))) {}
 
 bool Analysis::DigestInRange(UnixSeconds stamp) const {
   // As the AWS CLI: digests whose end is in [start, end + 1 hour], so that a
@@ -93,6 +122,7 @@ void Analysis::BuildNodes() {
       if (name && !DigestInRange(name->stamp)) continue;
       ++Region(account, region).digests;
       if (name) Cover(account, region).suspect.push_back({name->stamp - kHour, name->stamp});
+      invalid_.push_back(abs);
       Add(FindingKind::kDigestInvalid, account, region, Show(abs),
           ld.status.ok() ? fmt::format("digestS3Object '{}' is not a digest file name", ld.digest.digest_s3_object)
                          : fmt::format("unreadable digest: {}", ld.status.message()));
@@ -188,6 +218,10 @@ void Analysis::LinkChains() {
     m.name = name ? *name : by.name;
     if (!name) m.name.stamp = DigestOf(by).start;
     if (!DigestInRange(m.name.stamp)) continue;
+    // There but unreadable: already reported as digest_invalid.
+    if (std::any_of(invalid_.begin(), invalid_.end(), [&](const std::string& abs) { return EndsWith(abs, "/" + m.key); })) {
+      continue;
+    }
     const Digest& dg = DigestOf(by);
     const bool other_bucket = dg.previous_s3_bucket && *dg.previous_s3_bucket != dg.digest_s3_bucket;
     Add(FindingKind::kDigestMissing, m.name.account, m.name.region, Show(by.root + m.key),
@@ -235,6 +269,21 @@ void Analysis::FindGaps() {
       const Digest& d = DigestOf(nodes_[b.index]);
       if (i > 0 && !name.backfill && !d.previous_s3_object) c.restarts.push_back({entries[i - 1].stamp, d.start});
     }
+    // CloudTrail writes an hourly digest while logging is on, even for an hour
+    // without log files, so a chain that stops long before --end lost its
+    // newest digests, or logging was stopped: say so (the AWS CLI cannot see it).
+    const Entry& last = entries.back();
+    const DigestName& last_name = last.missing ? missing_[last.index].name : nodes_[last.index].name;
+    if (options_.end && !last_name.backfill) {
+      const UnixSeconds until = std::min(*options_.end, now_);
+      if (until - last.stamp > kMaxDigestSpacing) {
+        Add(FindingKind::kDigestGap, last_name.account, last_name.region, {},
+            fmt::format("no digest of trail {} after {} up to --end {}: the newest digests were deleted, or "
+                        "logging was stopped",
+                        last_name.trail, FormatIsoTime(last.stamp), FormatIsoTime(until)),
+            last.missing ? std::string() : Show(nodes_[last.index].abs));
+      }
+    }
   }
 }
 
@@ -267,9 +316,11 @@ void Analysis::CheckSignatures() {
                        });
     if (valid) {
       ++r.signatures_verified;
+      n.signature_ok = true;
       continue;
     }
     ++r.signatures_failed;
+    Cover(n.name.account, n.name.region).suspect.push_back({d.start, d.end});
     if (!n.modified.empty()) {
       n.modified.push_back("its signature does not verify either");
     } else {
@@ -305,9 +356,17 @@ void Analysis::PlanLogs() {
     const Digest& d = DigestOf(n);
     for (size_t e = 0; e < d.log_files.size(); ++e) {
       const LogEntry& entry = d.log_files[e];
+      if (LeavesFolder(entry.s3_object)) {
+        if (n.in_range) {
+          Add(FindingKind::kDigestModified, n.name.account, n.name.region, Show(n.abs),
+              fmt::format("lists a log file outside the bucket ({}): AWS never writes such a key",
+                          entry.s3_object));
+        }
+        continue;
+      }
       const std::string abs = n.root + entry.s3_object;
       listed_.insert(abs);
-      if (!n.modified.empty() || !n.in_range) continue;
+      if (!Trusted(n) || !n.in_range) continue;
       auto it = task_of.find(abs);
       if (it == task_of.end()) {
         struct stat st {};
@@ -391,8 +450,27 @@ void Analysis::ClassifyUnlisted() {
     const std::string abs = index_.Abs(rel);
     if (hashed.count(abs) > 0) continue;
     std::optional<LogName> ln = ParseLogName(rel);
-    if (!ln || !LogInRange(ln->stamp)) continue;
+    if (!ln) {
+      // Readers (scan, cat) read it, yet CloudTrail never writes such a name.
+      const auto [account, region] = AccountRegionOfPath(abs);
+      if (listed_.count(abs) > 0) {
+        ++Region(account, region).logs_unverified;
+        continue;
+      }
+      ++Region(account, region).logs_not_covered;
+      Add(FindingKind::kLogNotCovered, account, region, Show(abs),
+          "not covered: not a CloudTrail log file name (<account>_CloudTrail_<region>_<time>_<id>.json.gz), "
+          "and no digest lists it");
+      continue;
+    }
+    if (!LogInRange(ln->stamp)) continue;
     RegionSummary& r = Region(ln->account, ln->region);
+    if (ln->stamp > now_ + kHour && listed_.count(abs) == 0) {
+      ++r.logs_not_covered;
+      Add(FindingKind::kLogNotCovered, ln->account, ln->region, Show(abs),
+          fmt::format("not covered: its name says it was delivered at {}, in the future", FormatIsoTime(ln->stamp)));
+      continue;
+    }
     const Coverage& c = Cover(ln->account, ln->region);
     const UnixSeconds t = ln->stamp;
     const bool suspect = std::any_of(c.suspect.begin(), c.suspect.end(), [&](const Span& s) {

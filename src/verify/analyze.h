@@ -39,6 +39,7 @@ class Analysis {
     std::string root;        // absolute path that S3 keys are joined to
     bool in_range = true;
     bool referenced = false;
+    bool signature_ok = false;             // its RSA signature verified
     std::vector<std::string> modified;     // why its content cannot be trusted
     std::string chain_expected;            // previousDigestHashValue the next digest lists
     std::string chain_from;                // display path of that next digest
@@ -73,6 +74,9 @@ class Analysis {
   void ReportModified();
   void ClassifyHashed(const std::vector<LogHash>& hashes);
   void ClassifyUnlisted();
+  // May this digest's listing vouch for log files? Not when it is modified,
+  // nor, with --public-keys, when its signature did not verify.
+  bool Trusted(const Node& n) const { return n.modified.empty() && (keys_ == nullptr || n.signature_ok); }
 
   bool DigestInRange(UnixSeconds stamp) const;
   bool LogInRange(UnixSeconds stamp) const;
@@ -90,6 +94,7 @@ class Analysis {
   std::vector<Node> nodes_;
   std::map<std::string, std::vector<size_t>, std::less<>> by_key_;  // digestS3Object → nodes
   std::vector<Missing> missing_;
+  std::vector<std::string> invalid_;  // absolute paths of digests that could not be read
   std::string default_root_;
   std::set<std::string, std::less<>> log_set_;  // absolute paths of the folder's log files
   std::set<std::string, std::less<>> listed_;   // absolute paths any readable digest lists
@@ -98,6 +103,7 @@ class Analysis {
   std::map<std::pair<std::string, std::string>, RegionSummary> regions_;
   std::map<std::pair<std::string, std::string>, Coverage> coverage_;
   std::vector<Finding> findings_;
+  UnixSeconds now_ = 0;  // wall clock: a delivery stamp after it is forged
 };
 
 }  // namespace trailwatch::verify

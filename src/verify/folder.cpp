@@ -31,6 +31,13 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
+// The names the record reader's folder walk takes (input/walker.cpp).
+bool ReaderReads(std::string_view name) {
+  return EndsWith(name, ".json") || EndsWith(name, ".jsonl") || EndsWith(name, ".ndjson") || EndsWith(name, ".gz");
+}
+
+bool InCloudTrailFolder(std::string_view abs) { return abs.find("/CloudTrail/") != std::string_view::npos; }
+
 class Walk {
  public:
   explicit Walk(FolderIndex* index) : index_(index) {}
@@ -70,7 +77,10 @@ class Walk {
         index_->sidecars.insert(child);
       } else if (EndsWith(name, ".json.gz") && name.find("_CloudTrail-Digest_") != std::string::npos) {
         index_->digests.push_back(child);
-      } else if (EndsWith(name, ".json.gz") && name.find("_CloudTrail_") != std::string::npos) {
+      } else if ((EndsWith(name, ".json.gz") && name.find("_CloudTrail_") != std::string::npos) ||
+                 (ReaderReads(name) && InCloudTrailFolder(index_->Abs(child)))) {
+        // Also files with other names where logs live: scan and cat read
+        // them, so verify must judge them.
         index_->logs.push_back(child);
       } else {
         ++index_->other_files;

@@ -20,7 +20,7 @@ struct FolderIndex {
   std::string display_root;  ///< FOLDER as given, without trailing '/'
   std::string abs_root;      ///< FOLDER made absolute and normalized
   std::vector<std::string> digests;  ///< *_CloudTrail-Digest_*.json.gz
-  std::vector<std::string> logs;     ///< *_CloudTrail_*.json.gz
+  std::vector<std::string> logs;     ///< *_CloudTrail_*.json.gz, and what readers read under CloudTrail/
   std::set<std::string, std::less<>> sidecars;  ///< <digest>.sig
   std::vector<std::string> errors;   ///< unreadable folders (raw text: escape to print)
   uint64_t other_files = 0;

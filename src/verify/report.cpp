@@ -30,14 +30,27 @@ std::string LastLine(const Report& report) {
   uint64_t errors = 0, problems = 0;
   for (const Finding& f : report.findings) ++(IsError(f.kind) ? errors : problems);
   if (errors == 0 && problems == 0) {
-    uint64_t digests = 0, logs = 0, unchecked = 0;
+    uint64_t digests = 0, logs = 0, unchecked = 0, unverified = 0;
     for (const RegionSummary& r : report.regions) {
       digests += r.digests;
       logs += r.logs_valid;
       unchecked += r.signatures_not_checked;
+      unverified += r.logs_unverified;
     }
-    std::string line = fmt::format("all valid: {} digests, {} log files", digests, logs);
-    if (unchecked > 0) line += fmt::format(" ({} signatures not checked)", unchecked);
+    // "all valid" only when every digest is signed and every log file is proven.
+    if (report.keys_given && unchecked == 0 && unverified == 0) {
+      return fmt::format("all valid: {} digests, {} log files", digests, logs);
+    }
+    std::string line = fmt::format("no problem found: {} digests, {} log files valid", digests, logs);
+    if (unverified > 0) {
+      line += fmt::format(", {} unverified (listed in no digest that could be checked, or outside their time)",
+                          unverified);
+    }
+    if (!report.keys_given) {
+      line += "; signatures not checked (no --public-keys): a forged digest would pass";
+    } else if (unchecked > 0) {
+      line += fmt::format("; {} signatures not checked (the newest digest of a chain: add its .sig)", unchecked);
+    }
     return line;
   }
   const auto count = [](uint64_t n, std::string_view what) {

@@ -87,6 +87,23 @@
 //    region), checked by the same recipe; their log files count as covered.
 //    No hourly gap rule applies to them. Their newest signature needs a
 //    sidecar like any chain head.
+//  - Trust: with --public-keys, only a digest whose signature verified vouches
+//    for the log files it lists; what only unsigned digests list (the newest
+//    of each chain without its .sig, a forged backfill or trail) is counted
+//    "unverified", and the report then says "no problem found", never "all
+//    valid". Without keys the chain is checked by hashes alone, and the report
+//    says that a forged digest would pass. A failed signature also makes its
+//    span suspect.
+//  - Files readers would read (.json, .jsonl, .ndjson, .gz) under a
+//    CloudTrail/ folder whose names CloudTrail never writes, or whose delivery
+//    stamp is in the future, and that no digest lists: log_not_covered.
+//  - A listed key that leaves FOLDER ("..", a leading "/") is never opened:
+//    the digest is reported modified.
+//  - --end: a trail whose newest digest ends more than 90 minutes before
+//    --end (or now) is a digest_gap: CloudTrail writes a digest every hour
+//    while logging is on, even an empty one; so deleting the newest digests
+//    with their log files shows. Without --end that cannot be told from a
+//    download made right after them (the AWS CLI cannot either).
 //  - --start/--end: digests whose end time (in the name) is in
 //    [start, end + 1 hour] are checked, as [V] does; unlisted log files are
 //    judged when their stamp is in [start, end]. All digests are still read,

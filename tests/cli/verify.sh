@@ -4,13 +4,13 @@
 # fresh copy, is reported as exactly that finding (kind and file), exit 1.
 source "$(dirname "$0")/common.sh"
 command -v openssl >/dev/null || skip "openssl is not installed"
-"$TW" verify --help >/dev/null 2>&1 || skip "trailwatch verify is not in the CLI yet"
 gen=$ROOT/tests/tools/make_digest_folder.py
 
 python3 "$gen" "$TMP/ok" >/dev/null
 run_tw verify "$TMP/ok/bucket"
 expect_eq "$status" 0 "exit status, valid folder"
-expect_contains "$TMP/out" "all valid: 10 digests, 22 log files (10 signatures not checked)"
+expect_contains "$TMP/out" "no problem found: 10 digests, 22 log files valid; signatures not checked (no --public-keys)"
+expect_not_contains "$TMP/out" "all valid"
 expect_contains "$TMP/out" "111122223333 us-east-1: 6 digests (1 backfill); log files: 13 valid, 0 modified, 0 deleted, 0 not covered, 0 unverified"
 
 # Every form of public key: list-public-keys JSON, PEM files, DER files.
@@ -52,6 +52,39 @@ if sorted(got) != want:
 PY
 done
 
+# Attacks by someone who can write to the bucket but not sign (tests/tools/verify_attacks.py).
+# A digest whose signature cannot be checked proves nothing: what only it lists
+# is "unverified", and the report never says "all valid" then.
+attacks=$ROOT/tests/tools/verify_attacks.py
+pub=$TMP/ok/keys/public-keys.json
+for attack in forged-backfill:1 forged-trail:1 append-head:1 head-nosig:3; do
+  python3 "$attacks" "$TMP/ok" "$TMP/$attack" "${attack%%:*}"
+  run_tw verify "$TMP/$attack/bucket" --public-keys "$pub"
+  expect_eq "$status" 0 "${attack%%:*}: exit status (nothing proven wrong)"
+  expect_contains "$TMP/out" ", ${attack##*:} unverified (listed in no digest that could be checked"
+  expect_not_contains "$TMP/out" "all valid"
+done
+# Files readers would read, with names CloudTrail never writes: each named.
+python3 "$attacks" "$TMP/ok" "$TMP/odd" odd-names
+run_tw verify "$TMP/odd/bucket" --public-keys "$pub" --format jsonl
+expect_eq "$status" 1 "odd names: exit status"
+expect_eq "$(grep -c '"kind":"log_not_covered"' "$TMP/out")" 3 "odd names: findings"
+for name in evil.json.gz _nostamp_EVIL.json.gz _20991231T2359Z_EVIL.json.gz; do expect_contains "$TMP/out" "$name"; done
+# A listed key that leaves the folder is never opened.
+echo "secret outside the bucket" >"$TMP/secret.txt"
+python3 "$attacks" "$TMP/ok" "$TMP/trav" traversal "$TMP/secret.txt"
+run_tw verify "$TMP/trav/bucket" --public-keys "$pub"
+expect_eq "$status" 1 "traversal: exit status"
+expect_contains "$TMP/out" "lists a log file outside the bucket"
+expect_not_contains "$TMP/out" "$(sha256sum "$TMP/secret.txt" | cut -c1-64)"
+# The newest digest deleted with its log files: only --end can tell.
+python3 "$attacks" "$TMP/ok" "$TMP/dh" delete-head
+run_tw verify "$TMP/dh/bucket" --public-keys "$pub" --end 2026-11-20T04:30:00Z
+expect_eq "$status" 0 "deleted head, --end within an hour of the newest: nothing to say"
+run_tw verify "$TMP/dh/bucket" --public-keys "$pub" --end 2026-11-20T06:00:00Z
+expect_eq "$status" 1 "deleted head, later --end: exit status"
+expect_contains "$TMP/out" "digest_gap 111122223333 us-east-1 -: no digest of trail management-events after 2026-11-20T04:00:31Z up to --end 2026-11-20T06:00:00Z"
+
 # The text report names the problem on one line, path included.
 run_tw verify "$TMP/modify-log/bucket"
 expect_eq "$status" 1 "exit status, text"
@@ -70,4 +103,5 @@ printf 'not gzip' >"$digest"
 run_tw verify "$TMP/ok/bucket"
 expect_eq "$status" 2 "exit status, corrupt digest"
 expect_contains "$TMP/out" "digest_invalid"
+expect_not_contains "$TMP/out" "digest_missing"  # it is there, only unreadable
 echo "verify: ok"
