@@ -46,6 +46,7 @@ enum class FindingKind {
   kLogUnreadable,     ///< error: I/O error or corrupt gzip in a log file
   kDigestInvalid,     ///< error: unreadable, not gzip/JSON, or fields missing
   kError,             ///< error: anything else (folder unreadable, ...)
+  kLogUnverified,     ///< note, not a problem: nothing trustworthy lists it (Report::unverified)
 };
 /// snake_case name used in both output formats, e.g. "log_modified".
 std::string_view KindName(FindingKind kind);
@@ -84,6 +85,7 @@ struct RegionSummary {
 struct Report {
   std::vector<RegionSummary> regions;  ///< sorted by account, region
   std::vector<Finding> findings;       ///< sorted by account, region, kind, file
+  std::vector<Finding> unverified;     ///< log_unverified notes, in folder order; not problems
   bool keys_given = false;
   bool HasErrors() const;
   int ExitCode() const;  ///< 0, 1 or 2 as RunVerify returns
@@ -94,9 +96,11 @@ struct Report {
 Result<Report> Verify(const VerifyOptions& options);
 
 /// The text report: one summary line per account and region, one line per
-/// finding (paths made terminal-safe), and a last line ("all valid" or counts).
+/// finding (paths made terminal-safe), up to 20 unverified log files, and a
+/// last line ("all valid", "no problem found: ..." or counts).
 std::string FormatText(const Report& report);
-/// One JSON object per finding, each on its own line.
+/// One JSON object per finding, then one per unverified log file (kind
+/// "log_unverified", not a problem), each on its own line.
 std::string FormatJsonl(const Report& report);
 /// FormatText's summary lines and last line alone (printed on stderr with jsonl).
 std::vector<std::string> SummaryLines(const Report& report);

@@ -58,6 +58,9 @@ std::pair<std::string, std::string> AccountRegionOfPath(std::string_view path) {
   return {account.empty() ? "unknown" : std::string(account), region.empty() ? "unknown" : std::string(region)};
 }
 
+constexpr const char* kListedUntrusted =
+    "listed only in digests that cannot vouch for it (signature not checked or invalid, modified, or out of range)";
+
 std::string NamePart(const std::optional<DigestName>& n, bool account) {
   if (!n) return "unknown";
   return account ? n->account : n->region;
@@ -396,6 +399,7 @@ Report Analysis::Finish(const std::vector<LogHash>& hashes) {
   report.keys_given = keys_ != nullptr;
   for (auto& [key, r] : regions_) report.regions.push_back(r);
   report.findings = std::move(findings_);
+  report.unverified = std::move(notes_);
   std::stable_sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
     return std::tie(a.account, a.region, a.kind, a.file) < std::tie(b.account, b.region, b.kind, b.file);
   });
@@ -442,6 +446,12 @@ void Analysis::ClassifyHashed(const std::vector<LogHash>& hashes) {
   }
 }
 
+void Analysis::Unverified(const std::string& account, const std::string& region, const std::string& abs,
+                          std::string why) {
+  ++Region(account, region).logs_unverified;
+  notes_.push_back(Finding{FindingKind::kLogUnverified, account, region, Show(abs), {}, {}, {}, std::move(why)});
+}
+
 void Analysis::ClassifyUnlisted() {
   std::set<std::string, std::less<>> hashed(to_hash_.begin(), to_hash_.end());
   // Not covered log files per account/region, by delivery stamp, for the gap check.
@@ -454,7 +464,7 @@ void Analysis::ClassifyUnlisted() {
       // Readers (scan, cat) read it, yet CloudTrail never writes such a name.
       const auto [account, region] = AccountRegionOfPath(abs);
       if (listed_.count(abs) > 0) {
-        ++Region(account, region).logs_unverified;
+        Unverified(account, region, abs, kListedUntrusted);
         continue;
       }
       ++Region(account, region).logs_not_covered;
@@ -476,9 +486,14 @@ void Analysis::ClassifyUnlisted() {
     const bool suspect = std::any_of(c.suspect.begin(), c.suspect.end(), [&](const Span& s) {
       return t >= s.first - kEdgeMargin && t <= s.second + kEdgeMargin;
     });
-    // Listed only by a digest that is modified or out of range: not judged here.
-    if (listed_.count(abs) > 0 || suspect) {
-      ++r.logs_unverified;
+    // Listed only by a digest that is modified, unsigned or out of range: not judged here.
+    if (listed_.count(abs) > 0) {
+      Unverified(ln->account, ln->region, abs, kListedUntrusted);
+      continue;
+    }
+    if (suspect) {
+      Unverified(ln->account, ln->region, abs,
+                 "in the time of a digest that is missing, modified or unsigned: nothing can say it belongs");
       continue;
     }
     // Digests on both sides of it: it should be listed. Before the first
@@ -491,7 +506,9 @@ void Analysis::ClassifyUnlisted() {
                       FormatIsoTime(t)));
       continue;
     }
-    ++r.logs_unverified;
+    Unverified(ln->account, ln->region, abs,
+               c.any ? "outside the time the digests cover (validation was off, or it is not digested yet)"
+                     : "no digest of its account and region in the folder");
   }
   for (const auto& [key, c] : coverage_) {
     for (const Span& gap : c.restarts) {

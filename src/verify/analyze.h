@@ -74,6 +74,7 @@ class Analysis {
   void ReportModified();
   void ClassifyHashed(const std::vector<LogHash>& hashes);
   void ClassifyUnlisted();
+  void Unverified(const std::string& account, const std::string& region, const std::string& abs, std::string why);
   // May this digest's listing vouch for log files? Not when it is modified,
   // nor, with --public-keys, when its signature did not verify.
   bool Trusted(const Node& n) const { return n.modified.empty() && (keys_ == nullptr || n.signature_ok); }
@@ -103,6 +104,7 @@ class Analysis {
   std::map<std::pair<std::string, std::string>, RegionSummary> regions_;
   std::map<std::pair<std::string, std::string>, Coverage> coverage_;
   std::vector<Finding> findings_;
+  std::vector<Finding> notes_;  // log_unverified: neither valid nor a problem
   UnixSeconds now_ = 0;  // wall clock: a delivery stamp after it is forged
 };
 

@@ -77,6 +77,7 @@ std::string_view KindName(FindingKind kind) {
     case FindingKind::kLogUnreadable: return "log_unreadable";
     case FindingKind::kDigestInvalid: return "digest_invalid";
     case FindingKind::kError: return "error";
+    case FindingKind::kLogUnverified: return "log_unverified";
   }
   return "error";
 }
@@ -97,21 +98,50 @@ int Report::ExitCode() const {
   return findings.empty() ? 0 : 1;
 }
 
+namespace {
+
+constexpr size_t kMaxUnverifiedLines = 20;  // in text; jsonl lists them all
+
+std::string TextLine(const Finding& f) {
+  std::string out = fmt::format("{} {} {} {}: {}", KindName(f.kind), TerminalSafe(f.account), TerminalSafe(f.region),
+                                f.file.empty() ? std::string("-") : TerminalSafe(f.file), TerminalSafe(f.message));
+  if (!f.expected.empty() || !f.actual.empty()) {
+    out += fmt::format(" (expected {}, actual {})", f.expected.empty() ? "-" : TerminalSafe(f.expected),
+                       f.actual.empty() ? "-" : TerminalSafe(f.actual));
+  }
+  if (!f.digest.empty()) out += fmt::format(" [digest {}]", TerminalSafe(f.digest));
+  out += '\n';
+  return out;
+}
+
+void AppendJson(std::string& out, const Finding& f) {
+  out += "{\"kind\":";
+  out += JsonQuoted(KindName(f.kind));
+  AppendJsonField(out, "account", f.account, false);
+  AppendJsonField(out, "region", f.region, false);
+  AppendJsonField(out, "file", f.file, true);
+  AppendJsonField(out, "expected", f.expected, true);
+  AppendJsonField(out, "actual", f.actual, true);
+  AppendJsonField(out, "digest", f.digest, true);
+  AppendJsonField(out, "message", f.message, false);
+  out += "}\n";
+}
+
+}  // namespace
+
 std::string FormatText(const Report& report) {
   std::string out;
   for (const RegionSummary& r : report.regions) {
     out += SummaryLine(r, report.keys_given);
     out += '\n';
   }
-  for (const Finding& f : report.findings) {
-    out += fmt::format("{} {} {} {}: {}", KindName(f.kind), TerminalSafe(f.account), TerminalSafe(f.region),
-                       f.file.empty() ? std::string("-") : TerminalSafe(f.file), TerminalSafe(f.message));
-    if (!f.expected.empty() || !f.actual.empty()) {
-      out += fmt::format(" (expected {}, actual {})", f.expected.empty() ? "-" : TerminalSafe(f.expected),
-                         f.actual.empty() ? "-" : TerminalSafe(f.actual));
-    }
-    if (!f.digest.empty()) out += fmt::format(" [digest {}]", TerminalSafe(f.digest));
-    out += '\n';
+  for (const Finding& f : report.findings) out += TextLine(f);
+  for (size_t i = 0; i < report.unverified.size() && i < kMaxUnverifiedLines; ++i) {
+    out += TextLine(report.unverified[i]);
+  }
+  if (report.unverified.size() > kMaxUnverifiedLines) {
+    out += fmt::format("log_unverified: {} more (--format jsonl lists them all)\n",
+                       report.unverified.size() - kMaxUnverifiedLines);
   }
   out += LastLine(report);
   out += '\n';
@@ -120,18 +150,8 @@ std::string FormatText(const Report& report) {
 
 std::string FormatJsonl(const Report& report) {
   std::string out;
-  for (const Finding& f : report.findings) {
-    out += "{\"kind\":";
-    out += JsonQuoted(KindName(f.kind));
-    AppendJsonField(out, "account", f.account, false);
-    AppendJsonField(out, "region", f.region, false);
-    AppendJsonField(out, "file", f.file, true);
-    AppendJsonField(out, "expected", f.expected, true);
-    AppendJsonField(out, "actual", f.actual, true);
-    AppendJsonField(out, "digest", f.digest, true);
-    AppendJsonField(out, "message", f.message, false);
-    out += "}\n";
-  }
+  for (const Finding& f : report.findings) AppendJson(out, f);
+  for (const Finding& f : report.unverified) AppendJson(out, f);
   return out;
 }
 

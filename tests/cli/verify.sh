@@ -44,6 +44,8 @@ want = sorted((f["kind"], f["file"]) for f in expect["findings"])
 got = []
 for line in open(out):
     f = json.loads(line)
+    if f["kind"] == "log_unverified":  # notes, not findings
+        continue
     assert set(f) == {"kind", "account", "region", "file", "expected", "actual", "digest", "message"}, f
     got.append((f["kind"], os.path.relpath(f["file"], os.path.join(root, "bucket"))))
 if sorted(got) != want:
@@ -63,6 +65,8 @@ for attack in forged-backfill:1 forged-trail:1 append-head:1 head-nosig:3; do
   expect_eq "$status" 0 "${attack%%:*}: exit status (nothing proven wrong)"
   expect_contains "$TMP/out" ", ${attack##*:} unverified (listed in no digest that could be checked"
   expect_not_contains "$TMP/out" "all valid"
+  expect_eq "$(grep -c '^log_unverified 111122223333 us-east-1 ' "$TMP/out")" "${attack##*:}" "${attack%%:*}: unverified lines"
+  [[ $attack == head-nosig* ]] || expect_contains "$TMP/out" "_EVIL.json.gz: listed only in digests that cannot vouch for it"
 done
 # Files readers would read, with names CloudTrail never writes: each named.
 python3 "$attacks" "$TMP/ok" "$TMP/odd" odd-names

@@ -456,6 +456,9 @@ TEST_CASE("verify: each tampering is named, and nothing else", "[verify]") {
     // The deleted digest's log file, and the first digest's: its signature was
     // in the deleted one, so with keys given its listing proves nothing.
     CHECK(r.regions[0].logs_unverified == 2);
+    REQUIRE(r.unverified.size() == 2);  // each named, as a note (exit status 1 comes from digest_missing)
+    CHECK(r.unverified[0].kind == trailwatch::verify::FindingKind::kLogUnverified);
+    CHECK_THAT(FormatJsonl(r), Contains("\"kind\":\"log_unverified\""));
     CHECK(r.regions[0].signatures_not_checked == 1);
   }
   SECTION("a modified digest: its log files are not judged against it") {
