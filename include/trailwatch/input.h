@@ -38,6 +38,9 @@ struct TimeRange {
   }
 };
 
+/// True for the file names a folder walk reads: *.json, *.jsonl, *.ndjson, *.gz.
+bool IsLogName(std::string_view name);
+
 /// Reads the delivery time from a CloudTrail log file name
 /// (`<account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<unique>.json.gz`).
 std::optional<UnixSeconds> S3DeliveryTime(std::string_view file_name);

@@ -31,13 +31,6 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-bool IsLogName(std::string_view name) {
-  for (std::string_view ext : {".json", ".jsonl", ".ndjson", ".gz"}) {
-    if (EndsWith(name, ext)) return true;
-  }
-  return false;
-}
-
 bool IsDigestName(std::string_view name) {
   return name.find("_CloudTrail-Digest_") != std::string_view::npos;
 }
@@ -151,6 +144,13 @@ bool ParseDigits(std::string_view s, int64_t* out) {
 }
 
 }  // namespace
+
+bool IsLogName(std::string_view name) {
+  for (std::string_view ext : {".json", ".jsonl", ".ndjson", ".gz"}) {
+    if (EndsWith(name, ext)) return true;
+  }
+  return false;
+}
 
 std::optional<UnixSeconds> S3DeliveryTime(std::string_view name) {
   const size_t marker = name.find("_CloudTrail_");

@@ -19,6 +19,7 @@
 
 #include "trailwatch/byte_source.h"
 #include "trailwatch/escape.h"
+#include "trailwatch/input.h"
 
 namespace trailwatch::verify {
 namespace {
@@ -29,11 +30,6 @@ constexpr size_t kMaxSidecarBytes = 64 * 1024;
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-// The names the record reader's folder walk takes (input/walker.cpp).
-bool ReaderReads(std::string_view name) {
-  return EndsWith(name, ".json") || EndsWith(name, ".jsonl") || EndsWith(name, ".ndjson") || EndsWith(name, ".gz");
 }
 
 bool InCloudTrailFolder(std::string_view abs) { return abs.find("/CloudTrail/") != std::string_view::npos; }
@@ -78,7 +74,7 @@ class Walk {
       } else if (EndsWith(name, ".json.gz") && name.find("_CloudTrail-Digest_") != std::string::npos) {
         index_->digests.push_back(child);
       } else if ((EndsWith(name, ".json.gz") && name.find("_CloudTrail_") != std::string::npos) ||
-                 (ReaderReads(name) && InCloudTrailFolder(index_->Abs(child)))) {
+                 (IsLogName(name) && InCloudTrailFolder(index_->Abs(child)))) {
         // Also files with other names where logs live: scan and cat read
         // them, so verify must judge them.
         index_->logs.push_back(child);
