@@ -20,11 +20,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 tw_init "$1" cat
 TW_BASELINE="igzip -dc"
 
-TW=${2:-${TRAILWATCH:-build/trailwatch}}
-# A relative path is taken from the current directory if it exists there, else from the repo root.
-if [[ $TW != /* ]]; then
-  if [[ -e $TW ]]; then TW="$(cd "$(dirname "$TW")" && pwd)/$(basename "$TW")"; else TW="$TW_REPO_DIR/$TW"; fi
-fi
+TW=$(tw_binary "${2:-}")
 
 C=$(tw_q "$TW_CORPUS")
 XARGS="xargs -0 -P $JOBS -n $TW_BATCH"

@@ -31,11 +31,7 @@ tw_init "$1" grep
 TW_BASELINE="igzip -dc"
 TW_BASELINE2="trailwatch cat -j$JOBS"
 
-TW=${2:-${TRAILWATCH:-build/trailwatch}}
-# A relative path is taken from the current directory if it exists there, else from the repo root.
-if [[ $TW != /* ]]; then
-  if [[ -e $TW ]]; then TW="$(cd "$(dirname "$TW")" && pwd)/$(basename "$TW")"; else TW="$TW_REPO_DIR/$TW"; fi
-fi
+TW=$(tw_binary "${2:-}")
 
 C=$(tw_q "$TW_CORPUS")
 XARGS="xargs -0 -P $JOBS -n $TW_BATCH"

@@ -21,10 +21,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 tw_init "$1" scan
 TW_BASELINE="igzip -dc"
 
-TW=${2:-${TRAILWATCH:-build/trailwatch}}
-if [[ $TW != /* ]]; then
-  if [[ -e $TW ]]; then TW="$(cd "$(dirname "$TW")" && pwd)/$(basename "$TW")"; else TW="$TW_REPO_DIR/$TW"; fi
-fi
+TW=$(tw_binary "${2:-}")
 C=$(tw_q "$TW_CORPUS")
 XARGS="xargs -0 -P $JOBS -n $TW_BATCH"
 SEED=$TW_REPO_DIR/tests/data/seed-monitoring.tf

@@ -113,6 +113,17 @@ tw_init() {
   fi
 }
 
+# tw_binary [PATH]: the trailwatch binary to time: PATH, else $TRAILWATCH, else
+# build/trailwatch. A relative path is taken from the current directory if it
+# exists there, else from the repo root.
+tw_binary() {
+  local tw=${1:-${TRAILWATCH:-build/trailwatch}}
+  if [[ $tw != /* ]]; then
+    if [[ -e $tw ]]; then tw="$(cd "$(dirname "$tw")" && pwd)/$(basename "$tw")"; else tw="$TW_REPO_DIR/$tw"; fi
+  fi
+  printf '%s' "$tw"
+}
+
 # 1-minute load average.
 tw_loadavg() { cut -d' ' -f1 /proc/loadavg; }
 

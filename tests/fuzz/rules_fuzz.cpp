@@ -1,8 +1,10 @@
 // rules_fuzz: libFuzzer target for the rule loaders: Terraform resources
 // (metric filters, alarms, variables, locals, templates) and the JSON of
 // `aws logs describe-metric-filters` / `aws cloudwatch describe-alarms`.
-// The first byte picks the loader. Any input loads or yields errors that name
-// a position inside it; never a crash, a hang or an alarm without a filter.
+// The loader is picked by content, as for rule files (a JSON object: the
+// describe-* loader), so rules/*.tf and describe JSON are seeds as they are.
+// Any input loads or yields errors that name a position inside it; never a
+// crash, a hang or an alarm without a filter.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -12,9 +14,9 @@
 #include "trailwatch/rules.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size == 0) return 0;
-  const bool json = (data[0] & 1) != 0;
-  const std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  const size_t first = text.find_first_not_of(" \t\r\n");
+  const bool json = first != std::string_view::npos && text[first] == '{';
   const std::string name = json ? "fuzz.json" : "fuzz.tf";
   trailwatch::RuleSet rules;
   if (json) {
