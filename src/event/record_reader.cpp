@@ -30,10 +30,6 @@ bool IsRecordKey(od::raw_json_string key) {
          key == "awsRegion";
 }
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 }  // namespace
 
 std::string RecordLocation::Describe() const {
@@ -460,7 +456,7 @@ RecordReader::Pass::Walk RecordReader::Pass::DispatchObject(od::object& object, 
       }
     } else if (key == "detail-type") {
       if (!field.value().get_string().get(detail_type)) {
-        eventbridge = EndsWith(detail_type, "via CloudTrail");
+        eventbridge = detail_type.ends_with("via CloudTrail");
       }
     } else if (key == "detail") {
       od::object detail;

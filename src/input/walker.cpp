@@ -27,10 +27,6 @@ namespace {
 constexpr UnixSeconds kLateDeliveryMargin = 6 * 3600;
 constexpr UnixSeconds kClockSkewMargin = 15 * 60;
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 bool IsDigestName(std::string_view name) {
   return name.find("_CloudTrail-Digest_") != std::string_view::npos;
 }
@@ -147,7 +143,7 @@ bool ParseDigits(std::string_view s, int64_t* out) {
 
 bool IsLogName(std::string_view name) {
   for (std::string_view ext : {".json", ".jsonl", ".ndjson", ".gz"}) {
-    if (EndsWith(name, ext)) return true;
+    if (name.ends_with(ext)) return true;
   }
   return false;
 }

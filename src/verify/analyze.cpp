@@ -21,10 +21,6 @@ constexpr UnixSeconds kHour = 3600;
 // between a digest and the missing one after it means more are missing.
 constexpr UnixSeconds kMaxDigestSpacing = 90 * 60;
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 bool SameHex(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
@@ -139,7 +135,7 @@ void Analysis::BuildNodes() {
     n.abs = abs;
     n.in_range = DigestInRange(name->stamp);
     const std::string& key = ld.digest.digest_s3_object;
-    if (abs.size() > key.size() && EndsWith(abs, key) && abs[abs.size() - key.size() - 1] == '/') {
+    if (abs.size() > key.size() && abs.ends_with(key) && abs[abs.size() - key.size() - 1] == '/') {
       n.root = abs.substr(0, abs.size() - key.size());
     }
     if (ld.trailing_data) n.modified.push_back("data after its first gzip member");
@@ -187,10 +183,9 @@ void Analysis::LinkChains() {
     // Prefer the copy found at its own place when a key is claimed twice.
     size_t p = it->second.front();
     for (size_t candidate : it->second) {
-      if (EndsWith(nodes_[candidate].abs, *dg.previous_s3_object)) p = candidate;
+      if (nodes_[candidate].abs.ends_with(*dg.previous_s3_object)) p = candidate;
     }
     Node& prev = nodes_[p];
-    prev.referenced = true;
     if (!prev.signature && dg.previous_signature) {
       prev.signature = *dg.previous_signature;
       prev.signature_from = Show(d.abs);
@@ -222,7 +217,8 @@ void Analysis::LinkChains() {
     if (!name) m.name.stamp = DigestOf(by).start;
     if (!DigestInRange(m.name.stamp)) continue;
     // There but unreadable: already reported as digest_invalid.
-    if (std::any_of(invalid_.begin(), invalid_.end(), [&](const std::string& abs) { return EndsWith(abs, "/" + m.key); })) {
+    const std::string tail = "/" + m.key;
+    if (std::any_of(invalid_.begin(), invalid_.end(), [&](const std::string& abs) { return abs.ends_with(tail); })) {
       continue;
     }
     const Digest& dg = DigestOf(by);

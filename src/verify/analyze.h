@@ -38,7 +38,6 @@ class Analysis {
     std::string abs;         // where it was found
     std::string root;        // absolute path that S3 keys are joined to
     bool in_range = true;
-    bool referenced = false;
     bool signature_ok = false;             // its RSA signature verified
     std::vector<std::string> modified;     // why its content cannot be trusted
     std::string chain_expected;            // previousDigestHashValue the next digest lists

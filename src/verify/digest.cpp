@@ -16,10 +16,6 @@
 namespace trailwatch::verify {
 namespace {
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 std::string_view BaseName(std::string_view key) {
   const size_t slash = key.rfind('/');
   return slash == std::string_view::npos ? key : key.substr(slash + 1);
@@ -181,10 +177,10 @@ Result<Digest> ParseDigest(std::string_view json) {
 std::optional<DigestName> ParseDigestName(std::string_view key) {
   std::string_view name = BaseName(key);
   DigestName out;
-  if (EndsWith(name, "_backfill.json.gz")) {
+  if (name.ends_with("_backfill.json.gz")) {
     out.backfill = true;
     name.remove_suffix(std::string_view("_backfill.json.gz").size());
-  } else if (EndsWith(name, ".json.gz")) {
+  } else if (name.ends_with(".json.gz")) {
     name.remove_suffix(std::string_view(".json.gz").size());
   } else {
     return std::nullopt;
@@ -216,7 +212,7 @@ std::optional<LogName> ParseLogName(std::string_view key) {
   const std::string_view name = BaseName(key);
   constexpr std::string_view kMarker = "_CloudTrail_";
   const size_t marker = name.find(kMarker);
-  if (marker == std::string_view::npos || marker == 0 || !EndsWith(name, ".json.gz")) return std::nullopt;
+  if (marker == std::string_view::npos || marker == 0 || !name.ends_with(".json.gz")) return std::nullopt;
   const std::string_view rest = name.substr(marker + kMarker.size());
   const size_t region_end = rest.find('_');
   if (region_end == std::string_view::npos || region_end == 0) return std::nullopt;

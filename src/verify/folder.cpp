@@ -28,10 +28,6 @@ constexpr size_t kReadChunk = 256 * 1024;
 constexpr size_t kMaxDigestBytes = size_t{64} << 20;  // a digest of ~300k log files
 constexpr size_t kMaxSidecarBytes = 64 * 1024;
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 bool InCloudTrailFolder(std::string_view abs) { return abs.find("/CloudTrail/") != std::string_view::npos; }
 
 class Walk {
@@ -69,11 +65,11 @@ class Walk {
         // NOLINTNEXTLINE(bugprone-branch-clone)
       } else if (!S_ISREG(est.st_mode)) {
         ++index_->other_files;
-      } else if (EndsWith(name, ".json.gz.sig")) {
+      } else if (name.ends_with(".json.gz.sig")) {
         index_->sidecars.insert(child);
-      } else if (EndsWith(name, ".json.gz") && name.find("_CloudTrail-Digest_") != std::string::npos) {
+      } else if (name.ends_with(".json.gz") && name.find("_CloudTrail-Digest_") != std::string::npos) {
         index_->digests.push_back(child);
-      } else if ((EndsWith(name, ".json.gz") && name.find("_CloudTrail_") != std::string::npos) ||
+      } else if ((name.ends_with(".json.gz") && name.find("_CloudTrail_") != std::string::npos) ||
                  (IsLogName(name) && InCloudTrailFolder(index_->Abs(child)))) {
         // Also files with other names where logs live: scan and cat read
         // them, so verify must judge them.

@@ -33,10 +33,6 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 Result<std::string> ReadSmallFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::IoError(fmt::format("{}: {}", TerminalSafe(path), std::strerror(errno)));
@@ -203,7 +199,7 @@ Result<PublicKeySet> PublicKeySet::Load(const std::string& path) {
       const std::string_view name = e->d_name;
       if (name.empty() || name[0] == '.') continue;
       for (std::string_view ext : {".json", ".pem", ".der", ".pub"}) {
-        if (EndsWith(name, ext)) files.emplace_back(name);
+        if (name.ends_with(ext)) files.emplace_back(name);
       }
     }
     ::closedir(d);
