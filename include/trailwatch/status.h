@@ -2,6 +2,9 @@
 // (modeled on leveldb::Status); Result<T> carries a value or a Status.
 #pragma once
 
+#include <cassert>
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -51,21 +54,57 @@ class [[nodiscard]] Status {
   std::unique_ptr<Rep> rep_;
 };
 
-/// A value or the Status explaining why there is none.
-template <typename T>
+/// Where a parse failed, for any text trailwatch parses (a pattern, a rule
+/// file, a Sigma rule, a state file): a byte offset, and 1-based line and
+/// column when the text has lines (0 = not known). `file` may be empty.
+struct ParseError {
+  std::string message;
+  std::string file;
+  size_t offset = 0;
+  uint32_t line = 0;
+  uint32_t column = 0;
+  /// "file:line:col: message" (parts that are not known are left out).
+  std::string Describe() const {
+    std::string out = file;
+    if (line > 0) {
+      if (!out.empty()) out += ':';
+      out += std::to_string(line);
+      if (column > 0) out += ':' + std::to_string(column);
+    }
+    if (!out.empty()) out += ": ";
+    return out + message;
+  }
+};
+
+/// A value or the error explaining why there is none: `Status` by default,
+/// `ParseError` for parsers. Asking an error result for its value is a bug
+/// and asserts (no exceptions cross trailwatch's modules).
+template <typename T, typename E = Status>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}          // NOLINT(google-explicit-constructor)
-  Result(Status status) : v_(std::move(status)) {}   // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}   // NOLINT(google-explicit-constructor)
+  Result(E error) : v_(std::move(error)) {}   // NOLINT(google-explicit-constructor)
 
-  bool ok() const { return std::holds_alternative<T>(v_); }
-  const T& value() const& { return std::get<T>(v_); }
-  T& value() & { return std::get<T>(v_); }
-  T&& value() && { return std::get<T>(std::move(v_)); }
-  Status status() const { return ok() ? Status::Ok() : std::get<Status>(v_); }
+  bool ok() const { return v_.index() == 0; }
+  const T& value() const& {
+    assert(ok());
+    return *std::get_if<0>(&v_);
+  }
+  T& value() & {
+    assert(ok());
+    return *std::get_if<0>(&v_);
+  }
+  T&& value() && {
+    assert(ok());
+    return std::move(*std::get_if<0>(&v_));
+  }
+  /// The error; for an OK result, a default E (Status::Ok() for Status).
+  E error() const { return ok() ? E() : *std::get_if<1>(&v_); }
+  /// Status-style name of error(), kept for Result<T, Status>.
+  E status() const { return error(); }
 
  private:
-  std::variant<T, Status> v_;
+  std::variant<T, E> v_;
 };
 
 }  // namespace trailwatch
