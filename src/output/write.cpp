@@ -63,12 +63,20 @@ void AppendEscapedControls(fmt::memory_buffer& out, std::string_view s) {
 
 }  // namespace
 
+namespace {
+std::atomic<bool> stdout_failed{false};
+}  // namespace
+
+bool StdoutFailed() { return stdout_failed.load(std::memory_order_relaxed); }
+
 bool WriteStdout(std::string_view data) {
   while (!data.empty()) {
     const ssize_t n = ::write(STDOUT_FILENO, data.data(), data.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      if (errno != EPIPE) Diagnostic(fmt::format("error writing to stdout: {}", std::strerror(errno)));
+      if (errno != EPIPE && !stdout_failed.exchange(true)) {
+        Diagnostic(fmt::format("error writing to stdout: {}", std::strerror(errno)));
+      }
       return false;
     }
     data.remove_prefix(static_cast<size_t>(n));

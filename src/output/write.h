@@ -10,8 +10,14 @@
 namespace trailwatch::output {
 
 /// Writes all of `data` to stdout. Returns false if stdout is closed (EPIPE,
-/// e.g. `| head`) or fails; the caller stops quietly.
+/// e.g. `| head`) or fails; the caller stops. A failure other than EPIPE (a
+/// full disk, an I/O error) is reported once on stderr and remembered: see
+/// StdoutFailed().
 bool WriteStdout(std::string_view data);
+
+/// True once a write to stdout failed for a reason other than a closed pipe.
+/// Such a run lost output, so every command then exits 2 (kExitError).
+bool StdoutFailed();
 
 /// Prints "trailwatch: <message>" on stderr. The message must already be
 /// terminal-safe (see escape.h).
