@@ -16,7 +16,7 @@
 
 #include "output/style.h"
 #include "output/write.h"
-#include "pipeline/hooks.h"
+#include "hooks/hooks.h"
 #include "trailwatch/pipeline.h"
 #include "trailwatch/verify.h"
 #include "trailwatch/version.h"

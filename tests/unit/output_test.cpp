@@ -5,7 +5,7 @@
 #include "output/hits.h"
 #include "output/style.h"
 #include "output/summary.h"
-#include "pipeline/hooks.h"
+#include "hooks/hooks.h"
 
 namespace trailwatch {
 namespace {

@@ -7,7 +7,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "pipeline/scan_state.h"
+#include "state/scan_state.h"
 
 namespace trailwatch::pipeline {
 namespace {

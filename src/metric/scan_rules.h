@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/record_fields.h"
+#include "metric/record_fields.h"
 #include "trailwatch/pattern.h"
 #include "trailwatch/rules.h"
 

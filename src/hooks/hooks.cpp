@@ -1,5 +1,5 @@
 // hooks: posix_spawnp with a pipe for stdin, a deadline, and no shell.
-#include "pipeline/hooks.h"
+#include "hooks/hooks.h"
 
 #include <fcntl.h>
 #include <poll.h>

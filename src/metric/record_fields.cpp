@@ -1,5 +1,5 @@
 // record_fields: see record_fields.h.
-#include "pipeline/record_fields.h"
+#include "metric/record_fields.h"
 
 namespace trailwatch::pipeline {
 

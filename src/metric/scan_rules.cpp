@@ -1,5 +1,5 @@
 // scan_rules: compiles loaded rules for the scan (see scan_rules.h).
-#include "pipeline/scan_rules.h"
+#include "metric/scan_rules.h"
 
 #include <algorithm>
 

@@ -6,7 +6,7 @@
 
 #include "output/write.h"
 #include "pipeline/input_run.h"
-#include "pipeline/record_fields.h"
+#include "metric/record_fields.h"
 #include "trailwatch/escape.h"
 #include "trailwatch/pattern.h"
 #include "trailwatch/pipeline.h"

@@ -6,8 +6,8 @@
 #include <map>
 #include <vector>
 
-#include "pipeline/scan_data.h"
-#include "pipeline/scan_rules.h"
+#include "metric/scan_data.h"
+#include "metric/scan_rules.h"
 #include "trailwatch/pipeline.h"
 #include "trailwatch/record.h"
 

@@ -1,7 +1,7 @@
 // scan_sink: observations per matching record (its value, or the filter's
 // default for every record it does not match, spec 6), with the evidence that
 // explains an alarm: eventID, principal, source IP, optionally the record.
-#include "pipeline/scan_sink.h"
+#include "metric/scan_sink.h"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-// rules_cmd: `rules list` (the alarms as a table or JSON lines) and `rules
+// rules: `rules list` (the alarms as a table or JSON lines) and `rules
 // test` (each metric filter against its examples: records that must match and
 // near misses that must not, in examples/<filter name>.jsonl).
 #include <algorithm>

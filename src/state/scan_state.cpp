@@ -8,7 +8,7 @@
 //   ["series", NAMESPACE, NAME, [[DIM, VALUE], ...]]        then its minutes and evidence:
 //   ["m", MINUTE, SUM, COUNT, MIN, MAX, [VALUE, N, ...]]
 //   ["e", TIME, EVENT_ID, PRINCIPAL, SOURCE_IP, RAW_JSON_OR_EMPTY]
-#include "pipeline/scan_state.h"
+#include "state/scan_state.h"
 
 #include <fcntl.h>
 #include <sys/file.h>

@@ -11,7 +11,7 @@
 #include <vector>
 #include <string>
 
-#include "pipeline/scan_data.h"
+#include "metric/scan_data.h"
 #include "trailwatch/status.h"
 
 namespace trailwatch::pipeline {
