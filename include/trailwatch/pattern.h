@@ -1,7 +1,7 @@
 // Filter patterns: CloudWatch Logs metric-filter patterns (JSON, term, regex and
 // space-delimited), parsed once and compiled together into a PatternSet that
 // extracts the union of their selectors from each record in one pass.
-// Semantics: ../shared/docs/filter-patterns.md, cited as "spec N.M".
+// Semantics: docs/filter-patterns.md, cited as "spec N.M".
 #pragma once
 
 #include <cstddef>

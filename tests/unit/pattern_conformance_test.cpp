@@ -1,4 +1,4 @@
-// Conformance of the filter-pattern engine with ../shared/docs/filter-patterns.md:
+// Conformance of the filter-pattern engine with docs/filter-patterns.md:
 // one row per (pattern, message, expected), each citing the spec section it
 // checks. Messages are evaluated twice: through FilterPattern::MatchMessage
 // (test-pattern) and through a PatternSet over a RecordReader (grep/scan).
