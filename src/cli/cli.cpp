@@ -62,6 +62,16 @@ void UnmarkEveryOption(CLI::App* app) {
   for (CLI::App* sub : app->get_subcommands([](CLI::App*) { return true; })) UnmarkEveryOption(sub);
 }
 
+// For options where an empty value would mean "not given": `--state "$STATE"`
+// with an unset variable in a cron line must fail, not run without a state.
+CLI::Validator NonEmpty() {
+  return {[](const std::string& value) { return value.empty() ? std::string("must not be empty") : std::string(); },
+          "", "NONEMPTY"};
+}
+
+// Worker threads: 0 is one per core; more than this is a typo, not a machine.
+constexpr int kMaxJobs = 1024;
+
 // Parses "64M", "2G", "1048576" into bytes.
 Result<uint64_t> ParseSize(std::string_view text) {
   uint64_t n = 0;
@@ -107,11 +117,14 @@ struct ReadFlags {
   void AddTo(CLI::App* cmd) {
     cmd->add_option("paths", paths, "Log files, folders (S3 layout), or - for stdin")
         ->type_name("PATH");
-    cmd->add_option("-j,--jobs", jobs, "Worker threads (default: one per core)");
-    cmd->add_option("--since", since, "Only records at or after this time (ISO 8601, or 90m, 24h, 7d ago)");
-    cmd->add_option("--until", until, "Only records at or before this time (ISO 8601, or a span ago)");
+    cmd->add_option("-j,--jobs", jobs, "Worker threads (default: one per core)")->check(CLI::Range(0, kMaxJobs));
+    cmd->add_option("--since", since, "Only records at or after this time (ISO 8601, or 90m, 24h, 7d ago)")
+        ->check(NonEmpty());
+    cmd->add_option("--until", until, "Only records at or before this time (ISO 8601, or a span ago)")
+        ->check(NonEmpty());
     cmd->add_option("--max-file-size", max_file_size,
-                    "Largest decompressed size of one input (K, M, G; default 1G)");
+                    "Largest decompressed size of one input (K, M, G; default 1G)")
+        ->check(NonEmpty());
     cmd->add_flag("-q,--quiet", quiet, "No summary on stderr (errors are still printed)");
   }
 
@@ -225,11 +238,13 @@ void Commands::DefineScan() {
       ->check(CLI::IsMember({"text", "jsonl", "json", "csv"}));
   scan_->add_flag("--with-events", scan_with_events_, "Add the full matching records to each JSON hit");
   scan_->add_option("--state", scan_state_,
-                    "State file for incremental runs (cron): read only new files, report each hit once");
+                    "State file for incremental runs (cron): read only new files, report each hit once")
+      ->check(NonEmpty());
   scan_->add_option("--on-alarm", scan_hook_,
                     "Run this command once per new hit, without a shell: hit JSON on stdin, "
                     "TRAILWATCH_ALARM and TRAILWATCH_SEVERITY set (quote it: --on-alarm 'notify --to ops')")
-      ->type_name("'CMD [ARGS]'");
+      ->type_name("'CMD [ARGS]'")
+      ->check(NonEmpty());
   scan_->add_option("--hook-timeout", scan_hook_timeout_, "Seconds before a hook is killed (default 60)")
       ->check(CLI::Range(1, 86400));
   scan_->add_flag("--exit-zero", scan_exit_zero_, "Exit 0 even when alarms fired (errors still exit 2)");
@@ -268,12 +283,15 @@ void Commands::DefineVerify() {
   verify_ = app_->add_subcommand(
       "verify", "Check log files against CloudTrail digest files, offline (exit 0 valid, 1 problems, 2 error)");
   verify_->add_option("folder", verify_options_.folder, "A downloaded bucket, or a folder inside AWSLogs/")->required();
-  verify_->add_option("--start", verify_start_, "Only digests ending at or after this time (ISO 8601, or 7d ago)");
-  verify_->add_option("--end", verify_end_, "Only digests up to this time (ISO 8601, or 24h ago)");
+  verify_->add_option("--start", verify_start_, "Only digests ending at or after this time (ISO 8601, or 7d ago)")
+      ->check(NonEmpty());
+  verify_->add_option("--end", verify_end_, "Only digests up to this time (ISO 8601, or 24h ago)")->check(NonEmpty());
   verify_->add_option("--public-keys", verify_options_.public_keys,
-                      "aws cloudtrail list-public-keys JSON, or a folder of <fingerprint>.pem/.der files");
+                      "aws cloudtrail list-public-keys JSON, or a folder of <fingerprint>.pem/.der files")
+      ->check(NonEmpty());
   verify_->add_option("--format", verify_format_, "text or jsonl")->check(CLI::IsMember({"text", "jsonl", "json"}));
-  verify_->add_option("-j,--jobs", verify_options_.jobs, "Hashing threads (default: one per core)");
+  verify_->add_option("-j,--jobs", verify_options_.jobs, "Hashing threads (default: one per core)")
+      ->check(CLI::Range(0, kMaxJobs));
 }
 
 int Commands::Run() {

@@ -78,7 +78,7 @@ std::string HitText(const Hit& hit, bool color) {
   std::string line = fmt::format("{} {} ALARM ", FormatIsoTime(hit.episode.start),
                                  hit.episode.end ? FormatIsoTime(*hit.episode.end) : std::string("-"));
   line += Paint(TextField(a.name), SeverityColor(TagValue(a.tags, "Severity")), color);
-  line += fmt::format(" {}={} {} {} period={}s {}/{}", a.statistic.name, Number(hit.episode.peak),
+  line += fmt::format(" {}={} {} {} period={}s {}/{}", TerminalSafe(a.statistic.name), Number(hit.episode.peak),
                       ComparisonSymbol(a.comparison), Number(a.threshold), a.period,
                       a.datapoints_to_alarm, a.evaluation_periods);
   line += " dimensions=";

@@ -115,7 +115,10 @@ void SetStatusLineActive(bool active) { status_line_active.store(active, std::me
 
 void Diagnostic(std::string_view message) {
   if (status_line_active.load(std::memory_order_relaxed)) std::fputs("\r\x1b[K", stderr);
-  fmt::print(stderr, "trailwatch: {}\n", message);
+  // Not fmt::print, which throws (and aborts the run) when stderr is full too;
+  // a message that cannot be written is lost, the exit status still tells.
+  const std::string line = fmt::format("trailwatch: {}\n", message);
+  std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
 void AppendJsonLine(fmt::memory_buffer& out, std::string_view raw) {

@@ -98,7 +98,7 @@ int RunRulesList(const std::vector<std::string>& paths, bool jsonl, bool filters
   for (const MetricAlarm& a : rules.alarms) {
     const std::string metric = a.metric_namespace + "/" + a.metric_name;
     const std::string threshold =
-        fmt::format("{} {} {}", a.statistic.name, ComparisonSymbol(a.comparison), a.threshold);
+        fmt::format("{} {} {}", TerminalSafe(a.statistic.name), ComparisonSymbol(a.comparison), a.threshold);
     if (jsonl) {
       out += fmt::format(
           R"({{"alarm":{},"severity":{},"metric":{},"statistic":{},"comparison":{},"threshold":{},)"

@@ -52,6 +52,24 @@ if command -v openssl >/dev/null; then
   full verify "$TMP/tampered/bucket"
 fi
 
+# stderr full as well: no message can be written, the exit status still
+# says the run failed (fmt::print used to throw and abort here).
+for args in "rules list" "cat $samples" "grep -c ConsoleLogin $samples" "test-pattern x x"; do
+  set +e
+  # shellcheck disable=SC2086
+  "$TW" $args >/dev/full 2>/dev/full
+  st=$?
+  set -e
+  expect_eq "$st" 2 "'$args' with stdout and stderr on /dev/full"
+done
+# stdout closed, or open read-only: also a write error.
+set +e
+"$TW" test-pattern x x >&- 2>"$TMP/err"
+st=$?
+set -e
+expect_eq "$st" 2 "test-pattern with stdout closed"
+expect_contains "$TMP/err" "error writing to stdout: Bad file descriptor"
+
 # A closed pipe is not an error: the reader asked for no more.
 set +e
 "$TW" cat "$samples" 2>"$TMP/err" | head -c 1 >/dev/null
