@@ -397,6 +397,7 @@ int ParseAndRun(int argc, char** argv) {
 
   const std::vector<std::string> args = MarkArguments(argc, argv);
   std::vector<const char*> arg_pointers;
+  arg_pointers.reserve(args.size());
   for (const std::string& a : args) arg_pointers.push_back(a.c_str());
   try {
     app.parse(argc, arg_pointers.data());
