@@ -14,6 +14,8 @@ TEST_CASE("TerminalSafe makes every control visible") {
   REQUIRE(TerminalSafe("del\x7f") == "del\\x7f");
   REQUIRE(TerminalSafe("csi\xC2\x9B" "31m") == "csi\\u{9b}31m");   // C1 CSI in UTF-8
   REQUIRE(TerminalSafe("back\\slash") == "back\\\\slash");
+  REQUIRE(TerminalSafe("\\\\x\\") == "\\\\\\\\x\\\\");  // every backslash, in a run or at an end
+  REQUIRE(TerminalSafe("") == "");
 }
 
 TEST_CASE("TerminalSafe keeps valid UTF-8 and shows invalid bytes") {
