@@ -42,6 +42,8 @@ struct RunTotals {
   bool HadErrors() const { return walk.errors > 0 || inputs_failed > 0 || rejected > 0; }
   /// The summary lines, e.g. "212 files read, 3120 records: 3120 emitted".
   std::vector<std::string> Describe(std::string_view accepted_verb) const;
+  /// What the walk skipped: "2 digest files, 3 non-log files", or "".
+  std::string DescribeSkipped() const;
 };
 
 /// `trailwatch cat`: prints every record as one compact JSON line.

@@ -66,7 +66,8 @@ class GrepSink : public RecordSink {
     return pipeline::RecordFields::First(worker_->matcher, selector);
   }
 
-  // time region eventName principal sourceIP errorCode, "-" where absent.
+  // time region eventName principal sourceIP errorCode, "-" where absent;
+  // each a text field (quoted when it holds a blank or is "-").
   void AppendText() {
     fmt::memory_buffer& b = out_->buffer();
     std::string line = FormatIsoTime(worker_->matcher.event_time());
@@ -75,7 +76,7 @@ class GrepSink : public RecordSink {
       if (v.empty()) {
         line += '-';
       } else {
-        AppendTerminalSafe(line, v);
+        AppendTextField(line, v);
       }
     };
     add(First(fields_.region));

@@ -1,6 +1,7 @@
 // rules: `rules list` (the alarms as a table or JSON lines) and `rules
 // test` (each metric filter against its examples: records that must match and
-// near misses that must not, in examples/<filter name>.jsonl).
+// near misses that must not, in examples/<filter name>.jsonl). In text, every
+// column but the last is a text field (quoted when it holds a blank).
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -83,8 +84,8 @@ int RunRulesList(const std::vector<std::string>& paths, bool jsonl, bool filters
                            JsonQuoted(f.name), JsonQuoted(metric), JsonQuoted(f.value),
                            JsonQuoted(f.pattern_text), JsonQuoted(f.loc.Describe()));
       } else {
-        out += fmt::format("{:<44} {:<50} {}\n", TerminalSafe(f.name), TerminalSafe(metric),
-                           TerminalSafe(f.pattern_text));
+        out += fmt::format("{:<44} {:<50} {}\n", TextField(f.name), TextField(metric),
+                           TerminalSafe(f.pattern_text));  // the last column: free text
       }
     }
     output::WriteStdout(out);
@@ -97,7 +98,7 @@ int RunRulesList(const std::vector<std::string>& paths, bool jsonl, bool filters
   for (const MetricAlarm& a : rules.alarms) {
     const std::string metric = a.metric_namespace + "/" + a.metric_name;
     const std::string threshold =
-        fmt::format("{} {} {}", a.statistic.name, ComparisonSymbol(a.comparison), a.threshold);
+        fmt::format("{} {} {}", TerminalSafe(a.statistic.name), ComparisonSymbol(a.comparison), a.threshold);
     if (jsonl) {
       out += fmt::format(
           R"({{"alarm":{},"severity":{},"metric":{},"statistic":{},"comparison":{},"threshold":{},)"
@@ -107,9 +108,9 @@ int RunRulesList(const std::vector<std::string>& paths, bool jsonl, bool filters
           a.threshold, a.period, a.evaluation_periods, a.datapoints_to_alarm, JsonQuoted(Tag(a, "MitreAttack")),
           JsonQuoted(a.description), JsonQuoted(a.loc.Describe()));
     } else {
-      out += fmt::format("{:<44} {:<9} {:<50} {:<12} {:<10} {}\n", TerminalSafe(a.name),
-                         TerminalSafe(Tag(a, "Severity")), TerminalSafe(metric), threshold, Window(a),
-                         TerminalSafe(a.description));
+      out += fmt::format("{:<44} {:<9} {:<50} {:<12} {:<10} {}\n", TextField(a.name),
+                         Tag(a, "Severity").empty() ? "-" : TextField(Tag(a, "Severity")), TextField(metric),
+                         threshold, Window(a), TerminalSafe(a.description));
     }
   }
   output::WriteStdout(out);
@@ -124,7 +125,7 @@ int RunRulesTest(const std::vector<std::string>& paths) {
   std::string out;
   auto report = [&](bool ok, std::string_view filter, std::string_view what) {
     (ok ? passed : failed)++;
-    out += fmt::format("{} {} {}\n", ok ? "PASS" : "FAIL", TerminalSafe(filter), TerminalSafe(what));
+    out += fmt::format("{} {} {}\n", ok ? "PASS" : "FAIL", TextField(filter), TerminalSafe(what));
   };
   for (const MetricFilter& f : rules.filters) {
     auto it = examples.find(f.name);

@@ -238,6 +238,7 @@ int RunScan(const ScanOptions& options) {
     if (!OpenState(options, rules, &*inc)) return kExitError;
   }
   pipeline::InputRun run(options.read);
+  if (inc) run.AllowNothingRead();  // under --state, no new file is normal
   if (inc) SkipFilesAlreadyRead(run, &*inc);
 
   // 4. Read every input in parallel; each worker aggregates observations per

@@ -1,6 +1,7 @@
 // hits: text and JSON forms of an alarm hit. Every string that comes from the
-// logs (principals, IPs, event IDs, dimension values) is escaped: terminal-
-// safe in text, JSON-escaped in JSON.
+// logs (principals, IPs, event IDs, dimension values) is escaped: in text a
+// terminal-safe field, quoted when it holds a separator (so that it cannot
+// forge the fields after it); JSON-escaped in JSON.
 #include "output/hits.h"
 
 #include <algorithm>
@@ -14,6 +15,10 @@
 namespace trailwatch::output {
 namespace {
 
+// Inside a field: a list "v(n),w(m)" and dimensions "key:value,key:value".
+constexpr std::string_view kListSeparators = ",()";
+constexpr std::string_view kKeySeparators = ",:";
+constexpr std::string_view kValueSeparators = ",";
 
 std::string Number(double v) {
   if (std::isnan(v)) return "null";
@@ -32,18 +37,29 @@ std::vector<std::pair<std::string, size_t>> Top(const Hit& hit, std::string alar
   return top;
 }
 
-
-// The three most frequent values, "v(n),w(m),+k", terminal-safe; "-" if none.
-std::string TopText(const Hit& hit, std::string alarm::Evidence::*field) {
+// The most frequent values, "v(n),w(m)", each a text field; at most `max`
+// of them, then ",+k" for the k others.
+std::string TopList(const Hit& hit, std::string alarm::Evidence::*field, size_t max) {
   const auto top = Top(hit, field);
-  if (top.empty()) return "-";
   std::string out;
-  for (size_t i = 0; i < top.size() && i < 3; ++i) {
+  for (size_t i = 0; i < top.size() && i < max; ++i) {
     if (i) out += ',';
-    AppendTerminalSafe(out, top[i].first);
+    AppendTextField(out, top[i].first, kListSeparators);
     out += fmt::format("({})", top[i].second);
   }
-  if (top.size() > 3) out += fmt::format(",+{}", top.size() - 3);
+  if (top.size() > max) out += fmt::format(",+{}", top.size() - max);
+  return out;
+}
+
+// "key:value,key:value", each a text field.
+std::string DimensionList(const KeyValues& dimensions) {
+  std::string out;
+  for (size_t i = 0; i < dimensions.size(); ++i) {
+    if (i) out += ',';
+    AppendTextField(out, dimensions[i].first, kKeySeparators);
+    out += ':';
+    AppendTextField(out, dimensions[i].second, kValueSeparators);
+  }
   return out;
 }
 
@@ -61,21 +77,15 @@ std::string HitText(const Hit& hit, bool color) {
   const MetricAlarm& a = *hit.alarm;
   std::string line = fmt::format("{} {} ALARM ", FormatIsoTime(hit.episode.start),
                                  hit.episode.end ? FormatIsoTime(*hit.episode.end) : std::string("-"));
-  line += Paint(TerminalSafe(a.name), SeverityColor(TagValue(a.tags, "Severity")), color);
-  line += fmt::format(" {}={} {} {} period={}s {}/{}", a.statistic.name, Number(hit.episode.peak),
+  line += Paint(TextField(a.name), SeverityColor(TagValue(a.tags, "Severity")), color);
+  line += fmt::format(" {}={} {} {} period={}s {}/{}", TerminalSafe(a.statistic.name), Number(hit.episode.peak),
                       ComparisonSymbol(a.comparison), Number(a.threshold), a.period,
                       a.datapoints_to_alarm, a.evaluation_periods);
   line += " dimensions=";
-  if (hit.dimensions.empty()) line += '-';
-  for (size_t i = 0; i < hit.dimensions.size(); ++i) {
-    if (i) line += ',';
-    AppendTerminalSafe(line, hit.dimensions[i].first);
-    line += ':';
-    AppendTerminalSafe(line, hit.dimensions[i].second);
-  }
+  line += hit.dimensions.empty() ? "-" : DimensionList(hit.dimensions);
   auto add_top = [&](const char* label, std::string alarm::Evidence::*field) {
-    line += fmt::format(" {}=", label);
-    line += TopText(hit, field);
+    const std::string list = TopList(hit, field, 3);
+    line += fmt::format(" {}={}", label, list.empty() ? "-" : list);
   };
   add_top("principals", &alarm::Evidence::principal);
   add_top("ips", &alarm::Evidence::source_ip);
@@ -83,8 +93,10 @@ std::string HitText(const Hit& hit, bool color) {
   return line;
 }
 
-std::string CsvCell(std::string_view text) {
-  std::string safe = TerminalSafe(text);
+namespace {
+
+// A CSV cell of text that is already terminal-safe.
+std::string SafeCsvCell(std::string safe) {
   if (!safe.empty() && (safe[0] == '=' || safe[0] == '+' || safe[0] == '-' || safe[0] == '@')) {
     safe.insert(0, 1, '\'');  // OWASP: a leading quote makes the cell text
   }
@@ -98,6 +110,10 @@ std::string CsvCell(std::string_view text) {
   return out + '"';
 }
 
+}  // namespace
+
+std::string CsvCell(std::string_view text) { return SafeCsvCell(TerminalSafe(text)); }
+
 std::string HitCsvHeader() {
   return "start,end,alarm,severity,statistic,value,comparison,threshold,period,datapoints_to_alarm,"
          "evaluation_periods,dimensions,principals,source_ips,events\n";
@@ -105,24 +121,17 @@ std::string HitCsvHeader() {
 
 std::string HitCsv(const Hit& hit) {
   const MetricAlarm& a = *hit.alarm;
-  std::string dims;
-  for (size_t i = 0; i < hit.dimensions.size(); ++i) {
-    dims += (i ? "," : "") + hit.dimensions[i].first + ":" + hit.dimensions[i].second;
-  }
-  auto top = [&](std::string alarm::Evidence::*field) {
-    std::string cell;
-    const auto list = Top(hit, field);
-    for (size_t i = 0; i < list.size(); ++i) cell += fmt::format("{}{}({})", i ? "," : "", list[i].first, list[i].second);
-    return cell;
-  };
-  // Times and numbers are ours; every text cell goes through CsvCell.
+  const std::string dims = DimensionList(hit.dimensions);
+  auto top = [&](std::string alarm::Evidence::*field) { return TopList(hit, field, SIZE_MAX); };
+  // Times and numbers are ours; every text cell goes through CsvCell, the
+  // lists in a cell are text fields as in the text line (quoted as needed).
   return fmt::format("{},{},{},{},{},\"{}\",\"{}\",\"{}\",\"{}\",\"{}\",\"{}\",{},{},{},\"{}\"\n",
                      CsvCell(FormatIsoTime(hit.episode.start)),
                      CsvCell(hit.episode.end ? FormatIsoTime(*hit.episode.end) : ""), CsvCell(a.name),
                      CsvCell(TagValue(a.tags, "Severity")), CsvCell(a.statistic.name), Number(hit.episode.peak),
                      ComparisonSymbol(a.comparison), Number(a.threshold), a.period, a.datapoints_to_alarm,
-                     a.evaluation_periods, CsvCell(dims), CsvCell(top(&alarm::Evidence::principal)),
-                     CsvCell(top(&alarm::Evidence::source_ip)), hit.events.size());
+                     a.evaluation_periods, SafeCsvCell(dims), SafeCsvCell(top(&alarm::Evidence::principal)),
+                     SafeCsvCell(top(&alarm::Evidence::source_ip)), hit.events.size());
 }
 
 std::string HitJson(const Hit& hit, bool with_events) {

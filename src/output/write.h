@@ -28,8 +28,10 @@ void Diagnostic(std::string_view message);
 void SetStatusLineActive(bool active);
 
 /// Appends a record's JSON text as one line. Text that is already on one line
-/// without control characters is copied as it is; otherwise whitespace outside
-/// strings is removed and control characters (C0 and C1) are escaped as \u00XX.
+/// without control or deceptive characters is copied as it is; otherwise
+/// whitespace outside strings is removed, control characters (C0 and C1) are
+/// escaped as \u00XX and deceptive ones (bidi, invisible, odd blanks: see
+/// IsDeceptiveCodePoint in escape.h) as \u202e: still valid JSON, same values.
 void AppendJsonLine(fmt::memory_buffer& out, std::string_view raw_json);
 
 }  // namespace trailwatch::output

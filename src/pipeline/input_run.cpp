@@ -1,5 +1,6 @@
 // InputRun: the shared skeleton of cat, grep and scan (ripgrep's
-// search_parallel, made deterministic by OrderedRunner).
+// search_parallel, made deterministic by OrderedRunner), and the verdict that
+// a run which found nothing to read failed.
 #include "pipeline/input_run.h"
 
 #include <sys/stat.h>
@@ -24,6 +25,7 @@ size_t EffectiveJobs(size_t requested) {
 InputRun::InputRun(const ReadOptions& options) : options_(options) {
   std::vector<std::string> walk_errors;
   inputs_ = ExpandInputs(options.paths, options.range, &totals_.walk, &walk_errors);
+  found_ = inputs_.size();
   for (const std::string& e : walk_errors) output::Diagnostic(e);
   jobs_ = std::min(EffectiveJobs(options.jobs), std::max<size_t>(inputs_.size(), 1));
   for (size_t i = 0; i < jobs_; ++i) readers_.push_back(std::make_unique<RecordReader>(options.limits));
@@ -64,11 +66,37 @@ bool InputRun::Run(const MakeSink& make_sink, const OnInputDone& done) {
       });
 }
 
+bool InputRun::NothingFound() const { return found_ == 0 && totals_.walk.outside_time == 0; }
+
+namespace {
+
+// "nothing to read: no log file found in a, b (skipped 2 non-log files; ...)".
+std::string NothingReadMessage(const std::vector<std::string>& paths, const RunTotals& totals) {
+  constexpr size_t kMaxNamed = 3;
+  std::string where;
+  for (size_t i = 0; i < paths.size() && i < kMaxNamed; ++i) {
+    if (i) where += ", ";
+    AppendTextField(where, paths[i]);
+  }
+  if (paths.size() > kMaxNamed) where += fmt::format(" and {} more", paths.size() - kMaxNamed);
+  std::string message = "nothing to read: no log file found in " + where;
+  const std::string skipped = totals.DescribeSkipped();
+  if (!skipped.empty()) message += " (skipped " + skipped + ")";
+  if (totals.walk.non_log_files > 0) {
+    message += "; a folder walk reads *.json, *.jsonl, *.ndjson and *.gz files, not hidden ones";
+  }
+  return message;
+}
+
+}  // namespace
+
 int InputRun::Summarize(std::string_view accepted_verb, int ok_code) {
+  const bool nothing = !allow_nothing_read_ && NothingFound();
+  if (nothing) output::Diagnostic(NothingReadMessage(options_.paths, totals_));
   if (!options_.quiet) {
     for (const std::string& line : totals_.Describe(accepted_verb)) output::Diagnostic(line);
   }
-  return totals_.HadErrors() ? kExitError : ok_code;
+  return nothing || totals_.HadErrors() ? kExitError : ok_code;
 }
 
 }  // namespace trailwatch::pipeline

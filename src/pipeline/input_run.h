@@ -21,8 +21,18 @@ class InputRun {
   const std::vector<InputFile>& inputs() const { return inputs_; }
   RunTotals& totals() { return totals_; }
 
-  /// Keeps only the inputs for which `keep` is true (before Run).
+  /// Keeps only the inputs for which `keep` is true (before Run). Inputs left
+  /// out this way were still found: they do not make the run "nothing read".
   void RetainInputs(const std::function<bool(const InputFile&)>& keep);
+
+  /// Nothing read is not success: when the paths held no log input at all
+  /// (empty folders, or only digest, non-log, hidden or special files),
+  /// Summarize says so and returns kExitError. Files skipped by their S3
+  /// time stamp (--since/--until) and inputs left out by RetainInputs count
+  /// as found. Call this when reading nothing is normal for the caller.
+  void AllowNothingRead() { allow_nothing_read_ = true; }
+  /// True if the paths held no log input (see AllowNothingRead).
+  bool NothingFound() const;
 
   /// Makes the sink for one input, on worker thread `worker`.
   using MakeSink =
@@ -34,12 +44,15 @@ class InputRun {
   bool Run(const MakeSink& make_sink, const OnInputDone& done = {});
 
   /// Prints the summary (unless quiet) and returns the exit code for "no
-  /// errors" `ok_code`, or kExitError.
+  /// errors" `ok_code`, or kExitError (errors, or nothing found: see
+  /// AllowNothingRead; that message is printed even when quiet).
   int Summarize(std::string_view accepted_verb, int ok_code);
 
  private:
   const ReadOptions& options_;
   std::vector<InputFile> inputs_;
+  size_t found_ = 0;  // inputs the walk found, before RetainInputs
+  bool allow_nothing_read_ = false;
   RunTotals totals_;
   size_t jobs_ = 1;
   std::vector<std::unique_ptr<RecordReader>> readers_;

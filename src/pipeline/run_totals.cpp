@@ -32,11 +32,7 @@ void RunTotals::Add(const InputReport& r) {
   decoded_bytes += r.decoded_bytes;
 }
 
-std::vector<std::string> RunTotals::Describe(std::string_view accepted_verb) const {
-  std::vector<std::string> lines;
-  std::string files = fmt::format("{} read ({} in, {} decoded)", Plural(inputs, "input", "inputs"),
-                                  Bytes(raw_bytes), Bytes(decoded_bytes));
-  if (inputs_failed > 0) files += fmt::format(", {} damaged or unreadable", inputs_failed);
+std::string RunTotals::DescribeSkipped() const {
   std::vector<std::string> skipped;
   if (walk.digest_files) skipped.push_back(Plural(walk.digest_files, "digest file", "digest files"));
   if (walk.non_log_files) skipped.push_back(Plural(walk.non_log_files, "non-log file", "non-log files"));
@@ -49,7 +45,15 @@ std::vector<std::string> RunTotals::Describe(std::string_view accepted_verb) con
                                   Plural(walk.outside_time, "file", "files")));
   }
   if (walk.errors) skipped.push_back(Plural(walk.errors, "path error", "path errors"));
-  if (!skipped.empty()) files += fmt::format("; skipped {}", fmt::join(skipped, ", "));
+  return fmt::format("{}", fmt::join(skipped, ", "));
+}
+
+std::vector<std::string> RunTotals::Describe(std::string_view accepted_verb) const {
+  std::vector<std::string> lines;
+  std::string files = fmt::format("{} read ({} in, {} decoded)", Plural(inputs, "input", "inputs"),
+                                  Bytes(raw_bytes), Bytes(decoded_bytes));
+  if (inputs_failed > 0) files += fmt::format(", {} damaged or unreadable", inputs_failed);
+  if (const std::string skipped = DescribeSkipped(); !skipped.empty()) files += "; skipped " + skipped;
   lines.push_back(files);
 
   std::string records = fmt::format("{} read = {} {}", Plural(records_read, "record", "records"),

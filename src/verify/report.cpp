@@ -1,5 +1,6 @@
 // Report: how `verify` prints what it found: a text report (paths escaped for
-// the terminal) or one JSON object per finding; and the exit status.
+// the terminal, quoted when they hold a blank) or one JSON object per finding;
+// and the exit status.
 #include <fmt/format.h>
 
 #include "trailwatch/escape.h"
@@ -16,7 +17,7 @@ void AppendJsonField(std::string& out, std::string_view key, std::string_view va
 }
 
 std::string SummaryLine(const RegionSummary& r, bool keys_given) {
-  std::string line = fmt::format("{} {}: {} digests", TerminalSafe(r.account), TerminalSafe(r.region), r.digests);
+  std::string line = fmt::format("{} {}: {} digests", TextField(r.account), TextField(r.region), r.digests);
   if (r.backfill_digests > 0) line += fmt::format(" ({} backfill)", r.backfill_digests);
   line += fmt::format("; log files: {} valid, {} modified, {} deleted, {} not covered, {} unverified", r.logs_valid,
                       r.logs_modified, r.logs_deleted, r.logs_not_covered, r.logs_unverified);
@@ -102,14 +103,17 @@ namespace {
 
 constexpr size_t kMaxUnverifiedLines = 20;  // in text; jsonl lists them all
 
+// "kind account region file: message (expected X, actual Y) [digest D]": the
+// values from the folder are text fields, quoted when they hold a blank, so
+// that a file name cannot forge the rest of the line.
 std::string TextLine(const Finding& f) {
-  std::string out = fmt::format("{} {} {} {}: {}", KindName(f.kind), TerminalSafe(f.account), TerminalSafe(f.region),
-                                f.file.empty() ? std::string("-") : TerminalSafe(f.file), TerminalSafe(f.message));
+  auto field = [](std::string_view v) { return v.empty() ? std::string("-") : TextField(v); };
+  std::string out = fmt::format("{} {} {} {}: {}", KindName(f.kind), TextField(f.account), TextField(f.region),
+                                field(f.file), TerminalSafe(f.message));
   if (!f.expected.empty() || !f.actual.empty()) {
-    out += fmt::format(" (expected {}, actual {})", f.expected.empty() ? "-" : TerminalSafe(f.expected),
-                       f.actual.empty() ? "-" : TerminalSafe(f.actual));
+    out += fmt::format(" (expected {}, actual {})", field(f.expected), field(f.actual));
   }
-  if (!f.digest.empty()) out += fmt::format(" [digest {}]", TerminalSafe(f.digest));
+  if (!f.digest.empty()) out += fmt::format(" [digest {}]", field(f.digest));
   out += '\n';
   return out;
 }

@@ -64,7 +64,9 @@ no_controls "$TMP/out"
 no_controls "$TMP/err"
 expect_contains "$TMP/out" 'dimensions=UserAgent:\x1b]0;owned\x07\x1b[2J\u{9b}31mred\r '
 expect_contains "$TMP/out" '\n=HYPERLINK('
-expect_contains "$TMP/out" 'ALARM -Brute $(touch pwned4) "force" Sum=5 > 3'
+# The alarm name and the principal hold blanks and quotes: each is one quoted field.
+expect_contains "$TMP/out" 'ALARM "-Brute $(touch pwned4) \"force\"" Sum=5 > 3'
+expect_contains "$TMP/out" ' principals="$(touch pwned1)`touch pwned2`\";touch pwned3;\"\n=HYPERLINK(\"http://x\")"(8) ips="@SUM(1+1)"(8) events=8'
 no_pwned
 
 # 2. Hooks: run once per hit without a shell. The hit arrives as JSON on
@@ -134,8 +136,9 @@ for row in rows[1:]:
         assert not cell or cell[0] not in "=+-@\t\r", f"formula cell: {cell!r}"
     cells = dict(zip(rows[0], row))
     assert cells["alarm"] == "'-Brute $(touch pwned4) \"force\"", cells["alarm"]
-    assert cells["source_ips"] in ("'@SUM(1+1)(8)", "'@SUM(1+1)(4)"), cells["source_ips"]
-    assert cells["principals"].startswith("$(touch pwned1)"), cells["principals"]
+    # Lists in a cell quote their items as text does (the IP holds parentheses).
+    assert cells["source_ips"] in ('"@SUM(1+1)"(8)', '"@SUM(1+1)"(4)'), cells["source_ips"]
+    assert cells["principals"].startswith('"$(touch pwned1)'), cells["principals"]
     assert "\\n=HYPERLINK" in cells["principals"], cells["principals"]
     assert cells["severity"] == "high" and cells["value"] in ("4", "5") and cells["comparison"] == ">"
 EOF
@@ -164,7 +167,7 @@ expect_contains "$TMP/err" "burst.jsonl: 12 records read"
 expect_contains "$TMP/err" "1 metric filters, 1 alarms"
 expect_eq "$(wc -l <"$TMP/out")" 4 "-vv: stdout carries only results"
 run_tw scan --rules "$TMP/rules.tf" --color always "$TMP/logs"
-expect_contains "$TMP/out" $'ALARM \e[31m-Brute'  # high: red, our own text only
+expect_contains "$TMP/out" $'ALARM \e[31m"-Brute'  # high: red, our own text only
 run_tw scan --rules "$TMP/rules.tf" --color always --format jsonl "$TMP/logs"
 expect_not_contains "$TMP/out" $'\e['  # never in JSON
 
@@ -194,13 +197,13 @@ if script -qec true /dev/null >/dev/null 2>&1; then
   on_tty "'$TW' scan --rules '$TMP/rules.tf' '$TMP/logs'"
   expect_contains "$TMP/tty" $'\r'               # the progress line, redrawn then erased
   expect_contains "$TMP/tty" "1/1 files"        # (drawn once the first file is done)
-  expect_contains "$TMP/tty" $'ALARM \e[31m-Brute'
+  expect_contains "$TMP/tty" $'ALARM \e[31m"-Brute'
   expect_contains "$TMP/tty" "METRIC FILTER"      # the summary
   expect_contains "$TMP/tty" "FailedLogins"
   no_pwned
   on_tty "NO_COLOR=1 '$TW' scan --rules '$TMP/rules.tf' '$TMP/logs'"
   expect_not_contains "$TMP/tty" $'\e[31m'
-  expect_contains "$TMP/tty" "ALARM -Brute"
+  expect_contains "$TMP/tty" 'ALARM "-Brute'
   on_tty "'$TW' scan --quiet --rules '$TMP/rules.tf' '$TMP/logs'"
   expect_not_contains "$TMP/tty" "files"          # no progress
   expect_not_contains "$TMP/tty" "METRIC FILTER"  # no summary

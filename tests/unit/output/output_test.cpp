@@ -1,11 +1,13 @@
 // The pieces of scan's output for people and pipes: sparklines, CSV cells,
-// and the --on-alarm command splitting (no shell: nothing is expanded).
+// hit lines with forged log values, JSON lines, and the --on-alarm command
+// splitting (no shell: nothing is expanded).
 #include <catch2/catch.hpp>
 
 #include "output/hits.h"
 #include "output/style.h"
 #include "output/summary.h"
 #include "hooks/hooks.h"
+#include "output/write.h"
 
 namespace trailwatch {
 namespace {
@@ -93,6 +95,76 @@ TEST_CASE("hooks: the input arrives on stdin, the variables in the environment")
   CHECK(ignored.ok());
   const Status slow = pipeline::RunHook({"sleep", "10"}, "", {}, std::chrono::milliseconds(200));
   CHECK(slow.message() == "hook sleep: killed after 200 ms without finishing");
+}
+
+// A hit whose principal and source IP try to forge the fields after them.
+struct ForgedHit {
+  MetricAlarm alarm;
+  std::vector<alarm::Evidence> evidence;
+  output::Hit hit;
+
+  ForgedHit() {
+    alarm.name = "Brute force";
+    alarm.statistic.name = "Sum";
+    alarm.comparison = Comparison::kGreaterThan;
+    alarm.threshold = 1;
+    evidence.push_back({60, "e1", "x(1) ips=10.0.0.1(1) events=1", "203.0.113.9", ""});
+    evidence.push_back({61, "e2", "x(1) ips=10.0.0.1(1) events=1", "203.0.113.9", ""});
+    evidence.push_back({62, "e3", "bob,eve(7)", "1.2.3.4\xE2\x80\xAE", ""});
+    hit.alarm = &alarm;
+    hit.dimensions = {{"k:ey", "v a,l"}};
+    hit.episode.start = 60;
+    hit.episode.peak = 3;
+    for (const alarm::Evidence& e : evidence) hit.events.push_back(&e);
+  }
+};
+
+TEST_CASE("hit text: a log value with separators is quoted, never a field of its own") {
+  const ForgedHit f;
+  CHECK(output::HitText(f.hit) ==
+        "1970-01-01T00:01:00Z - ALARM \"Brute force\" Sum=3 > 1 period=300s 1/1 "
+        "dimensions=\"k:ey\":\"v a,l\" principals=\"x(1) ips=10.0.0.1(1) events=1\"(2),\"bob,eve(7)\"(1) "
+        "ips=203.0.113.9(2),1.2.3.4\\u{202e}(1) events=3\n");
+}
+
+TEST_CASE("hit csv: list cells quote their items like text, bidi made visible") {
+  const ForgedHit f;
+  const std::string line = output::HitCsv(f.hit);
+  CHECK(line.find(R"x("""x(1) ips=10.0.0.1(1) events=1""(2),""bob,eve(7)""(1)")x") != std::string::npos);
+  CHECK(line.find(R"x("203.0.113.9(2),1.2.3.4\u{202e}(1)")x") != std::string::npos);
+  CHECK(line.find(R"x("""k:ey"":""v a,l""")x") != std::string::npos);
+  CHECK(line.find("\xE2\x80\xAE") == std::string::npos);
+}
+
+TEST_CASE("hit json: bidirectional characters escaped, the values unchanged") {
+  const ForgedHit f;
+  const std::string json = output::HitJson(f.hit, false);
+  CHECK(json.find(R"x("1.2.3.4\u202e":1)x") != std::string::npos);
+  CHECK(json.find(R"x("x(1) ips=10.0.0.1(1) events=1":2)x") != std::string::npos);
+}
+
+TEST_CASE("JSON lines: records printed as they are unless a character must be escaped") {
+  auto line = [](std::string_view raw) {
+    fmt::memory_buffer b;
+    output::AppendJsonLine(b, raw);
+    return std::string(b.data(), b.size());
+  };
+  // Plain and harmless non-ASCII records are copied byte for byte, spaces kept.
+  CHECK(line(R"({"a": "x"})") == "{\"a\": \"x\"}\n");
+  CHECK(line("{\"a\": \"\xC5\xBDlu\xC5\xA5ou\xC4\x8Dk\xC3\xBD \xE2\x9C\x93 \xF0\x9F\x98\x80\"}") ==
+        "{\"a\": \"\xC5\xBDlu\xC5\xA5ou\xC4\x8Dk\xC3\xBD \xE2\x9C\x93 \xF0\x9F\x98\x80\"}\n");
+  // Controls, C1, bidirectional and invisible characters: escaped (valid JSON).
+  CHECK(line("{\"a\": \"x\ty\"}") == "{\"a\":\"x\\u0009y\"}\n");
+  CHECK(line("{\"a\":\"adm\xE2\x80\xAEgpj.exe\"}") == "{\"a\":\"adm\\u202egpj.exe\"}\n");
+  CHECK(line("{\"a\":\"\xE2\x80\xA8\xE2\x81\xA6\xC2\x9B\xC2\xA0\xEF\xBB\xBF\xF3\xA0\x81\x81\"}") ==
+        "{\"a\":\"\\u2028\\u2066\\u009b\\u00a0\\ufeff\\udb40\\udc41\"}\n");
+  // A long record: the vectorized check must find the character anywhere.
+  for (const size_t at : std::initializer_list<size_t>{0, 15, 16, 17, 31, 100}) {
+    CAPTURE(at);
+    std::string value(120, 'v');
+    value.insert(at, "\xE2\x80\xAE");
+    CHECK(line("{\"a\":\"" + value + "\"}").find("\\u202e") != std::string::npos);
+  }
 }
 
 }  // namespace
