@@ -181,6 +181,7 @@ bool IsIndexable(const JsonValue& v) {
 // a plain string without wildcards, folded (an object's text starts with '{').
 std::optional<std::string> RequiredBy(const pattern::Condition& c, const Ast& ast,
                                       std::string_view field) {
+  if (c.selector >= ast.selectors.size()) return std::nullopt;  // a Sigma keyword has none
   const pattern::Selector& sel = ast.selectors[c.selector];
   const auto kind = ast.kind == Ast::Kind::kSigma ? pattern::Step::Kind::kSigmaMember
                                                   : pattern::Step::Kind::kMember;

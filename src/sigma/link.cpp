@@ -1,0 +1,160 @@
+// link: correlations' references resolved to rules and correlations (by id,
+// then name, then title), broken or cyclic correlations dropped with an
+// error, rules used only by non-generating correlations marked; and the
+// one-rule loader and the content sniffer used by callers.
+#include <functional>
+#include <map>
+
+#include "sigma/internal.h"
+
+namespace trailwatch::sigma {
+namespace {
+
+ParseError At(const RuleInfo& info, std::string message) {
+  ParseError e;
+  e.file = info.file;
+  e.line = info.line;
+  e.column = 1;
+  e.message = "correlation '" + info.title + "': " + std::move(message);
+  return e;
+}
+
+}  // namespace
+
+void RuleSet::Link() {
+  // Lookup tables; a key given twice is ambiguous (-1 marks it).
+  using Key = std::pair<bool, size_t>;  // (is correlation, index)
+  std::map<std::string, std::optional<Key>> by_id, by_name, by_title;
+  auto add = [](auto& map, const std::string& key, Key value) {
+    if (key.empty()) return;
+    auto [it, fresh] = map.try_emplace(key, value);
+    if (!fresh) it->second.reset();
+  };
+  for (size_t i = 0; i < rules_.size(); ++i) {
+    add(by_id, rules_[i].info.id, {false, i});
+    add(by_name, rules_[i].info.name, {false, i});
+    add(by_title, rules_[i].info.title, {false, i});
+  }
+  for (size_t i = 0; i < correlations_.size(); ++i) {
+    if (correlations_[i].legacy) continue;  // its name is its rule's
+    add(by_id, correlations_[i].info.id, {true, i});
+    add(by_name, correlations_[i].info.name, {true, i});
+    add(by_title, correlations_[i].info.title, {true, i});
+  }
+  auto same_file = [&](const std::string& file, const std::string& ref) -> std::optional<Key> {
+    for (auto field : {&RuleInfo::id, &RuleInfo::name, &RuleInfo::title}) {
+      std::optional<Key> hit;
+      int hits = 0;
+      for (size_t i = 0; i < rules_.size(); ++i) {
+        if (rules_[i].info.file == file && rules_[i].info.*field == ref) hit = Key{false, i}, ++hits;
+      }
+      for (size_t i = 0; i < correlations_.size(); ++i) {
+        const RuleInfo& info = correlations_[i].info;
+        if (!correlations_[i].legacy && info.file == file && info.*field == ref) hit = Key{true, i}, ++hits;
+      }
+      if (hits == 1) return hit;
+    }
+    return std::nullopt;
+  };
+  std::vector<bool> bad(correlations_.size(), false);
+  std::vector<std::vector<Key>> refs(correlations_.size());
+  for (size_t i = 0; i < correlations_.size(); ++i) {
+    Correlation& c = correlations_[i];
+    if (c.legacy) {
+      refs[i].push_back({false, c.targets[0].index});
+      continue;
+    }
+    for (const std::string& ref : c.rule_refs) {
+      // A rule of the correlation's own file first (the multi-document form).
+      std::optional<Key> found = same_file(c.info.file, ref);
+      bool ambiguous = false;
+      for (auto* map : {&by_id, &by_name, &by_title}) {
+        if (found) break;
+        if (auto it = map->find(ref); it != map->end()) {
+          found = it->second;
+          ambiguous = !found.has_value();
+          break;
+        }
+      }
+      if (!found) {
+        errors_.push_back(At(c.info, ambiguous ? "'" + ref + "' names several rules"
+                                               : "no loaded rule '" + ref + "'"));
+        bad[i] = true;
+        break;
+      }
+      refs[i].push_back(*found);
+    }
+  }
+  // A correlation on a dropped correlation is dropped; so is one in a cycle.
+  std::vector<int> state(correlations_.size(), 0);  // 0 new, 1 visiting, 2 done
+  std::function<bool(size_t)> ok = [&](size_t i) {
+    if (state[i] == 1) {
+      if (!bad[i]) errors_.push_back(At(correlations_[i].info, "its references form a cycle"));
+      bad[i] = true;
+      return false;
+    }
+    if (state[i] == 2) return !bad[i];
+    state[i] = 1;
+    for (const Key& k : refs[i]) {
+      if (k.first && !ok(k.second)) bad[i] = true;
+    }
+    state[i] = 2;
+    return !bad[i];
+  };
+  for (size_t i = 0; i < correlations_.size(); ++i) ok(i);
+
+  std::vector<size_t> new_index(correlations_.size(), 0);
+  std::vector<Correlation> kept;
+  for (size_t i = 0; i < correlations_.size(); ++i) {
+    if (bad[i]) continue;
+    new_index[i] = kept.size();
+    kept.push_back(std::move(correlations_[i]));
+  }
+  size_t k = 0;
+  for (size_t i = 0; i < refs.size(); ++i) {
+    if (bad[i]) continue;
+    Correlation& c = kept[k++];
+    c.targets.clear();
+    for (const Key& key : refs[i]) {
+      c.targets.push_back({key.first, key.first ? new_index[key.second] : key.second});
+      if (!key.first && !c.generate) rules_[key.second].standalone = false;
+    }
+  }
+  correlations_ = std::move(kept);
+}
+
+Result<Rule, ParseError> ParseRule(std::string_view text, std::string_view file) {
+  RuleSet set;
+  set.AddText(text, file);
+  if (!set.errors().empty()) return set.errors().front();
+  ParseError e;
+  e.file = std::string(file);
+  if (!set.skipped().empty()) {
+    e.line = set.skipped().front().line;
+    e.message = "rule skipped: " + set.skipped().front().reason;
+    return e;
+  }
+  if (set.rules().size() != 1 || !set.correlations().empty()) {
+    e.message = "expected one Sigma detection rule without aggregation, found " +
+                std::to_string(set.rules().size()) + " rules and " +
+                std::to_string(set.correlations().size()) + " correlations";
+    return e;
+  }
+  return set.rules().front();
+}
+
+bool LooksLikeSigma(std::string_view text) {
+  bool title = false, body = false;
+  size_t pos = 0;
+  while (pos < text.size() && !(title && body)) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(pos, end - pos);
+    title |= line.substr(0, 6) == "title:";
+    body |= line.substr(0, 10) == "detection:" || line.substr(0, 12) == "correlation:";
+    pos = end + 1;
+  }
+  return title && body;
+}
+
+}  // namespace trailwatch::sigma
