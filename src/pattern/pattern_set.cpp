@@ -82,7 +82,7 @@ struct SigmaTexts {
     const std::string_view rest = raw->substr(static_cast<size_t>(v.text.data() - begin));
     if (used == objects.size()) objects.emplace_back();
     std::string& compact = objects[used];
-    const size_t length = pattern::JsonContainerLength(rest, &compact);
+    const size_t length = pattern::JsonContainerText(rest, &compact);
     if (length == 0) return std::nullopt;
     if (compact.empty()) return rest.substr(0, length);
     ++used;

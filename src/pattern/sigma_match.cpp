@@ -252,15 +252,83 @@ bool SigmaTest::SetRegex(std::string_view expression, std::string_view flags, st
   return true;
 }
 
-size_t JsonContainerLength(std::string_view text, std::string* compact) {
-  compact->clear();
+namespace {
+
+int Hex4(std::string_view s) {
+  if (s.size() < 4) return -1;
+  int v = 0;
+  for (size_t i = 0; i < 4; ++i) {
+    const char c = s[i];
+    const int d = (c >= '0' && c <= '9') ? c - '0'
+                  : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+                  : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+void AppendUtf8(uint32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+// The escape at text[i] == '\\' decoded into `out`; returns the index of its last byte.
+size_t DecodeEscape(std::string_view text, size_t i, std::string* out) {
+  if (i + 1 >= text.size()) return i;
+  const char e = text[i + 1];
+  switch (e) {
+    case 'b': out->push_back('\b'); return i + 1;
+    case 'f': out->push_back('\f'); return i + 1;
+    case 'n': out->push_back('\n'); return i + 1;
+    case 'r': out->push_back('\r'); return i + 1;
+    case 't': out->push_back('\t'); return i + 1;
+    case 'u': {
+      const int hi = Hex4(text.substr(i + 2));
+      if (hi < 0) break;
+      uint32_t cp = static_cast<uint32_t>(hi);
+      size_t last = i + 5;
+      if (cp >= 0xD800 && cp < 0xDC00 && text.substr(i + 6, 2) == "\\u") {
+        const int lo = Hex4(text.substr(i + 8));
+        if (lo >= 0xDC00 && lo < 0xE000) {
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (static_cast<uint32_t>(lo) - 0xDC00);
+          last = i + 11;
+        }
+      }
+      AppendUtf8(cp, out);
+      return last;
+    }
+    default: break;
+  }
+  out->push_back(e);  // \" \\ \/ (and anything else: the character)
+  return i + 1;
+}
+
+}  // namespace
+
+size_t JsonContainerText(std::string_view text, std::string* decoded) {
+  decoded->clear();
   int depth = 0;
-  bool in_string = false, spaces = false;
+  bool in_string = false, plain = true;
   size_t end = 0;
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (in_string) {
       if (c == '\\') {
+        plain = false;
         ++i;
       } else if (c == '"') {
         in_string = false;
@@ -277,25 +345,25 @@ size_t JsonContainerLength(std::string_view text, std::string* compact) {
         break;
       }
     } else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-      spaces = true;
+      plain = false;
     }
   }
-  if (end == 0 || !spaces) return end;
+  if (end == 0 || plain) return end;
   in_string = false;
   for (size_t i = 0; i < end; ++i) {
     const char c = text[i];
     if (in_string) {
-      compact->push_back(c);
-      if (c == '\\' && i + 1 < end) {
-        compact->push_back(text[++i]);
-      } else if (c == '"') {
-        in_string = false;
+      if (c == '\\') {
+        i = DecodeEscape(text.substr(0, end), i, decoded);
+        continue;
       }
+      if (c == '"') in_string = false;
+      decoded->push_back(c);
       continue;
     }
     if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
     if (c == '"') in_string = true;
-    compact->push_back(c);
+    decoded->push_back(c);
   }
   return end;
 }

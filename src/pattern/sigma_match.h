@@ -113,7 +113,7 @@ class SigmaInput {
   virtual std::span<const JsonValue> Values(uint32_t selector) = 0;
   /// The record as compact JSON text (keyword searches), if it can be had.
   virtual std::optional<std::string_view> RecordText() = 0;
-  /// The compact JSON text of an object value, if it can be had.
+  /// The JSON text of an object value (JsonContainerText), if it can be had.
   virtual std::optional<std::string_view> ObjectText(const JsonValue& value) = 0;
 };
 
@@ -121,9 +121,11 @@ class SigmaInput {
 bool EvalSigma(const Expr& e, SigmaInput& input);
 
 /// The end of the JSON object or array starting at text[0] ('{' or '['):
-/// its length, or 0 if `text` ends first. `compact` gets the text without
-/// whitespace outside strings when there is any (else it is left empty).
-size_t JsonContainerLength(std::string_view text, std::string* compact);
+/// its length, or 0 if `text` ends first. When the text has whitespace outside
+/// strings or escapes inside them, `decoded` gets it without the whitespace
+/// and with the escapes decoded (\" is ", \u00e9 is é): the text Sigma's
+/// string tests see (else `decoded` is left empty and the text is as is).
+size_t JsonContainerText(std::string_view text, std::string* decoded);
 
 /// ASCII lower case.
 inline char FoldAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
