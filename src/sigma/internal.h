@@ -21,7 +21,8 @@ namespace trailwatch::sigma::internal {
 /// inside the document) into positions in the file.
 struct DocContext {
   std::string file;
-  uint32_t first_line = 1;  ///< 1-based line of the document's first line
+  uint32_t first_line = 1;  ///< 1-based line where the document's text starts (its `---`)
+  uint32_t start_line = 1;  ///< 1-based line of its first content (messages, RuleInfo::line)
   size_t offset = 0;        ///< byte offset of the document in the file
   /// YAML nodes one document may visit: aliases can make a small text a huge
   /// tree (billion laughs); past this the document is refused.

@@ -56,7 +56,7 @@ std::optional<std::string> AttackId(std::string_view tag) {
 std::optional<ParseError> ReadInfo(const YAML::Node& doc, DocContext& ctx, RuleInfo* info,
                                    std::vector<ParseError>* warnings) {
   info->file = ctx.file;
-  info->line = ctx.first_line;
+  info->line = ctx.start_line;
   if (auto err = Text(doc, "title", ctx, &info->title)) return err;
   if (info->title.empty()) return ctx.AtStart("a Sigma rule needs a 'title'");
   for (auto [key, field] : {std::pair{"id", &info->id}, {"name", &info->name},

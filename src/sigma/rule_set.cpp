@@ -44,6 +44,7 @@ struct Chunk {
   std::string_view text;
   uint32_t first_line = 1;
   size_t offset = 0;
+  uint32_t content_line = 0;  // the first line with content
 };
 
 // True if the line holds YAML content (not blank, a comment or a directive).
@@ -59,7 +60,7 @@ bool IsContent(std::string_view line) {
 // starts a document). A chunk with no content yet is not cut.
 std::vector<Chunk> SplitDocuments(std::string_view text) {
   std::vector<Chunk> out;
-  Chunk current{text.substr(0, 0), 1, 0};
+  Chunk current{text.substr(0, 0), 1, 0, 0};
   bool content = false;
   size_t pos = 0;
   uint32_t line = 1;
@@ -72,10 +73,13 @@ std::vector<Chunk> SplitDocuments(std::string_view text) {
     if (marker && content) {
       current.text = text.substr(current.offset, pos - current.offset);
       out.push_back(current);
-      current = Chunk{{}, line, pos};
+      current = Chunk{{}, line, pos, 0};
       content = false;
     }
-    if (!marker && IsContent(l)) content = true;
+    if (!marker && IsContent(l) && !content) {
+      content = true;
+      current.content_line = line;
+    }
     pos = end;
     ++line;
   }
@@ -120,7 +124,7 @@ class Loader {
 
  private:
   void Skip(const internal::DocContext& ctx, const std::string& title, std::string reason) {
-    set_.skipped_.push_back({ctx.file, ctx.first_line, title, std::move(reason)});
+    set_.skipped_.push_back({ctx.file, ctx.start_line, title, std::move(reason)});
   }
 
   void Document(const YAML::Node& doc, internal::DocContext& ctx) {
@@ -198,6 +202,7 @@ void RuleSet::AddText(std::string_view text, std::string_view file) {
     internal::DocContext ctx;
     ctx.file = std::string(file);
     ctx.first_line = chunk.first_line;
+    ctx.start_line = chunk.content_line;
     ctx.offset = chunk.offset;
     loader.LoadChunk(ctx, chunk.text);
   }

@@ -11,7 +11,7 @@ ParseError DocContext::At(const YAML::Node& node, std::string message, size_t co
   ParseError e;
   e.message = std::move(message);
   e.file = file;
-  e.line = first_line;
+  e.line = start_line;
   e.offset = offset;
   if (node.IsDefined()) {
     const YAML::Mark mark = node.Mark();
@@ -28,7 +28,7 @@ ParseError DocContext::AtStart(std::string message) const {
   ParseError e;
   e.message = std::move(message);
   e.file = file;
-  e.line = first_line;
+  e.line = start_line;
   e.column = 1;
   e.offset = offset;
   return e;
