@@ -360,6 +360,35 @@ class RecordSigmaInput final : public pattern::SigmaInput {
   const std::vector<uint32_t>* slots_ = nullptr;
 };
 
+// The record's JSON text and its one-line form, each made once if needed.
+struct Lazy {
+  Record* record;
+  fmt::memory_buffer* buffer;
+  std::string_view* line;
+  bool raw_done = false;
+  std::optional<std::string_view> raw;
+  static std::optional<std::string_view> Raw(void* self) {
+    auto* l = static_cast<Lazy*>(self);
+    if (!l->raw_done) {
+      l->raw_done = true;
+      Result<std::string_view> r = l->record->RawJson();
+      if (r.ok()) l->raw = r.value();
+    }
+    return l->raw;
+  }
+  static std::optional<std::string_view> Line(void* self) {
+    auto* l = static_cast<Lazy*>(self);
+    if (l->line->empty()) {  // compact JSON text, made once per record (spec 7, spec 10)
+      const std::optional<std::string_view> raw = Raw(self);
+      if (!raw) return std::nullopt;
+      l->buffer->clear();
+      output::AppendJsonLine(*l->buffer, *raw);
+      *l->line = std::string_view(l->buffer->data(), l->buffer->size() - 1);
+    }
+    return *l->line;
+  }
+};
+
 }  // namespace
 
 PatternSet::Matcher::Matcher(const PatternSet& set)
@@ -392,34 +421,7 @@ RecordOutcome PatternSet::Matcher::Match(Record& record) {
   }
   event_time_ = *t;
 
-  // The record's JSON text and its one-line form, each made once if needed.
-  struct Lazy {
-    Record* record;
-    Scratch* scratch;
-    std::string_view* line;
-    bool raw_done = false;
-    std::optional<std::string_view> raw;
-    static std::optional<std::string_view> Raw(void* self) {
-      auto* l = static_cast<Lazy*>(self);
-      if (!l->raw_done) {
-        l->raw_done = true;
-        Result<std::string_view> r = l->record->RawJson();
-        if (r.ok()) l->raw = r.value();
-      }
-      return l->raw;
-    }
-    static std::optional<std::string_view> Line(void* self) {
-      auto* l = static_cast<Lazy*>(self);
-      if (l->line->empty()) {  // compact JSON text, made once per record (spec 7, spec 10)
-        const std::optional<std::string_view> raw = Raw(self);
-        if (!raw) return std::nullopt;
-        l->scratch->text.clear();
-        output::AppendJsonLine(l->scratch->text, *raw);
-        *l->line = std::string_view(l->scratch->text.data(), l->scratch->text.size() - 1);
-      }
-      return *l->line;
-    }
-  } lazy{&record, scratch_.get(), &text_, false, std::nullopt};
+  Lazy lazy{&record, &scratch_->text, &text_, false, std::nullopt};
   scratch_->sigma_texts.used = 0;
   RecordSigmaInput sigma(values, &scratch_->sigma_texts, &lazy, &Lazy::Raw, &Lazy::Line);
 

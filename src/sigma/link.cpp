@@ -21,51 +21,56 @@ ParseError At(const RuleInfo& info, std::string message) {
 
 }  // namespace
 
-void RuleSet::Link() {
-  // Lookup tables; a key given twice is ambiguous (-1 marks it).
-  using Key = std::pair<bool, size_t>;  // (is correlation, index)
+namespace {
+
+using Key = std::pair<bool, size_t>;  // (is a correlation, index)
+
+// What each correlation's references name (a rule of its own file first,
+// then by id, name, title over all files); `bad` marks the unresolved.
+std::vector<std::vector<Key>> Resolve(const std::vector<Rule>& rules,
+                                      const std::vector<Correlation>& correlations,
+                                      std::vector<bool>* bad, std::vector<ParseError>* errors) {
+  // Lookup tables; a key given twice is ambiguous (an empty optional).
   std::map<std::string, std::optional<Key>> by_id, by_name, by_title;
   auto add = [](auto& map, const std::string& key, Key value) {
     if (key.empty()) return;
     auto [it, fresh] = map.try_emplace(key, value);
     if (!fresh) it->second.reset();
   };
-  for (size_t i = 0; i < rules_.size(); ++i) {
-    add(by_id, rules_[i].info.id, {false, i});
-    add(by_name, rules_[i].info.name, {false, i});
-    add(by_title, rules_[i].info.title, {false, i});
+  for (size_t i = 0; i < rules.size(); ++i) {
+    add(by_id, rules[i].info.id, {false, i});
+    add(by_name, rules[i].info.name, {false, i});
+    add(by_title, rules[i].info.title, {false, i});
   }
-  for (size_t i = 0; i < correlations_.size(); ++i) {
-    if (correlations_[i].legacy) continue;  // its name is its rule's
-    add(by_id, correlations_[i].info.id, {true, i});
-    add(by_name, correlations_[i].info.name, {true, i});
-    add(by_title, correlations_[i].info.title, {true, i});
+  for (size_t i = 0; i < correlations.size(); ++i) {
+    if (correlations[i].legacy) continue;  // its name is its rule's
+    add(by_id, correlations[i].info.id, {true, i});
+    add(by_name, correlations[i].info.name, {true, i});
+    add(by_title, correlations[i].info.title, {true, i});
   }
   auto same_file = [&](const std::string& file, const std::string& ref) -> std::optional<Key> {
     for (auto field : {&RuleInfo::id, &RuleInfo::name, &RuleInfo::title}) {
       std::optional<Key> hit;
       int hits = 0;
-      for (size_t i = 0; i < rules_.size(); ++i) {
-        if (rules_[i].info.file == file && rules_[i].info.*field == ref) hit = Key{false, i}, ++hits;
+      for (size_t i = 0; i < rules.size(); ++i) {
+        if (rules[i].info.file == file && rules[i].info.*field == ref) hit = Key{false, i}, ++hits;
       }
-      for (size_t i = 0; i < correlations_.size(); ++i) {
-        const RuleInfo& info = correlations_[i].info;
-        if (!correlations_[i].legacy && info.file == file && info.*field == ref) hit = Key{true, i}, ++hits;
+      for (size_t i = 0; i < correlations.size(); ++i) {
+        const RuleInfo& info = correlations[i].info;
+        if (!correlations[i].legacy && info.file == file && info.*field == ref) hit = Key{true, i}, ++hits;
       }
       if (hits == 1) return hit;
     }
     return std::nullopt;
   };
-  std::vector<bool> bad(correlations_.size(), false);
-  std::vector<std::vector<Key>> refs(correlations_.size());
-  for (size_t i = 0; i < correlations_.size(); ++i) {
-    Correlation& c = correlations_[i];
+  std::vector<std::vector<Key>> refs(correlations.size());
+  for (size_t i = 0; i < correlations.size(); ++i) {
+    const Correlation& c = correlations[i];
     if (c.legacy) {
       refs[i].push_back({false, c.targets[0].index});
       continue;
     }
     for (const std::string& ref : c.rule_refs) {
-      // A rule of the correlation's own file first (the multi-document form).
       std::optional<Key> found = same_file(c.info.file, ref);
       bool ambiguous = false;
       for (auto* map : {&by_id, &by_name, &by_title}) {
@@ -77,32 +82,44 @@ void RuleSet::Link() {
         }
       }
       if (!found) {
-        errors_.push_back(At(c.info, ambiguous ? "'" + ref + "' names several rules"
+        errors->push_back(At(c.info, ambiguous ? "'" + ref + "' names several rules"
                                                : "no loaded rule '" + ref + "'"));
-        bad[i] = true;
+        (*bad)[i] = true;
         break;
       }
       refs[i].push_back(*found);
     }
   }
-  // A correlation on a dropped correlation is dropped; so is one in a cycle.
-  std::vector<int> state(correlations_.size(), 0);  // 0 new, 1 visiting, 2 done
+  return refs;
+}
+
+// Marks correlations in a reference cycle, and those on a bad one, as bad.
+void MarkCycles(const std::vector<Correlation>& correlations, const std::vector<std::vector<Key>>& refs,
+                std::vector<bool>* bad, std::vector<ParseError>* errors) {
+  std::vector<int> state(correlations.size(), 0);  // 0 new, 1 visiting, 2 done
   std::function<bool(size_t)> ok = [&](size_t i) {
     if (state[i] == 1) {
-      if (!bad[i]) errors_.push_back(At(correlations_[i].info, "its references form a cycle"));
-      bad[i] = true;
+      if (!(*bad)[i]) errors->push_back(At(correlations[i].info, "its references form a cycle"));
+      (*bad)[i] = true;
       return false;
     }
-    if (state[i] == 2) return !bad[i];
+    if (state[i] == 2) return !(*bad)[i];
     state[i] = 1;
     for (const Key& k : refs[i]) {
-      if (k.first && !ok(k.second)) bad[i] = true;
+      if (k.first && !ok(k.second)) (*bad)[i] = true;
     }
     state[i] = 2;
-    return !bad[i];
+    return !(*bad)[i];
   };
-  for (size_t i = 0; i < correlations_.size(); ++i) ok(i);
+  for (size_t i = 0; i < correlations.size(); ++i) ok(i);
+}
 
+}  // namespace
+
+void RuleSet::Link() {
+  std::vector<bool> bad(correlations_.size(), false);
+  const std::vector<std::vector<Key>> refs = Resolve(rules_, correlations_, &bad, &errors_);
+  MarkCycles(correlations_, refs, &bad, &errors_);
   std::vector<size_t> new_index(correlations_.size(), 0);
   std::vector<Correlation> kept;
   for (size_t i = 0; i < correlations_.size(); ++i) {
