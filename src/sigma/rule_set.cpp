@@ -57,31 +57,43 @@ bool IsContent(std::string_view line) {
 }
 
 // Splits at lines starting with `---` (a document marker at column 0 always
-// starts a document). A chunk with no content yet is not cut.
+// starts a document) and after lines starting with `...` (a document end). A
+// chunk with no content yet is not cut. Each chunk then holds one document,
+// so that yaml-cpp 0.7's LoadAll, which loops forever on some invalid input
+// (yaml-cpp issue 1040: a document starting with ','), is never needed.
 std::vector<Chunk> SplitDocuments(std::string_view text) {
   std::vector<Chunk> out;
   Chunk current{text.substr(0, 0), 1, 0, 0};
   bool content = false;
   size_t pos = 0;
   uint32_t line = 1;
+  auto is_marker = [](std::string_view l, std::string_view m) {
+    return l.substr(0, 3) == m &&
+           (l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r' || l[3] == '\n');
+  };
   while (pos < text.size()) {
     size_t end = text.find('\n', pos);
     end = end == std::string_view::npos ? text.size() : end + 1;
     const std::string_view l = text.substr(pos, end - pos);
-    const bool marker = l.substr(0, 3) == "---" &&
-                        (l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r' || l[3] == '\n');
-    if (marker && content) {
+    const bool start = is_marker(l, "---");
+    if (start && content) {
       current.text = text.substr(current.offset, pos - current.offset);
       out.push_back(current);
       current = Chunk{{}, line, pos, 0};
       content = false;
     }
-    if (!marker && IsContent(l) && !content) {
+    if (!start && IsContent(l) && !content) {
       content = true;
       current.content_line = line;
     }
     pos = end;
     ++line;
+    if (is_marker(l, "...") && content) {
+      current.text = text.substr(current.offset, pos - current.offset);
+      out.push_back(current);
+      current = Chunk{{}, line, pos, 0};
+      content = false;
+    }
   }
   current.text = text.substr(current.offset);
   if (content) out.push_back(current);
@@ -96,12 +108,11 @@ class Loader {
   explicit Loader(RuleSet* set) : set_(*set) {}
 
   void LoadChunk(const internal::DocContext& base, std::string_view text) {
-    std::vector<YAML::Node> docs;
+    YAML::Node doc;
     try {
-      docs = YAML::LoadAll(std::string(text));
+      doc = YAML::Load(std::string(text));
     } catch (const YAML::Exception& e) {
-      internal::DocContext ctx = base;
-      ParseError err = ctx.AtStart("invalid YAML: " + e.msg);
+      ParseError err = base.AtStart("invalid YAML: " + e.msg);
       if (e.mark.line >= 0) {
         err.line = base.first_line + static_cast<uint32_t>(e.mark.line);
         err.column = static_cast<uint32_t>(e.mark.column) + 1;
@@ -110,15 +121,16 @@ class Loader {
       set_.errors_.push_back(std::move(err));
       return;
     }
-    for (const YAML::Node& doc : docs) {
-      internal::DocContext ctx = base;
-      if (doc.IsNull()) continue;
-      ++set_.documents_;
-      try {
-        Document(doc, ctx);
-      } catch (const YAML::Exception& e) {  // yaml-cpp throws on some lookups
-        set_.errors_.push_back(ctx.AtStart("invalid Sigma document: " + e.msg));
-      }
+    ++set_.documents_;
+    internal::DocContext ctx = base;
+    if (!doc.IsDefined() || doc.IsNull()) {  // the chunk has content: yaml-cpp read none of it
+      set_.errors_.push_back(ctx.AtStart("invalid YAML: no document could be read here"));
+      return;
+    }
+    try {
+      Document(doc, ctx);
+    } catch (const YAML::Exception& e) {  // yaml-cpp throws on some lookups
+      set_.errors_.push_back(ctx.AtStart("invalid Sigma document: " + e.msg));
     }
   }
 

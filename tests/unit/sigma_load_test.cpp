@@ -317,6 +317,16 @@ TEST_CASE("Sigma load: hostile YAML is refused, never expanded or recursed witho
   laughs += "    condition: s\n";
   CHECK(laughs.size() < 10000);
   CHECK_THAT(SigmaError(laughs), Contains("too many YAML nodes"));
+  // yaml-cpp 0.7's LoadAll loops forever, allocating, on a document that
+  // starts with ',' (yaml-cpp issue 1040): each document is loaded alone.
+  CHECK_THAT(SigmaError(","), Contains("1:1: invalid YAML: no document could be read here"));
+  CHECK_THAT(SigmaError("title: a\n---\n,,,,title: many\nname: x\n"), Contains("3:1: invalid YAML"));
+  {
+    RuleSet dots;  // `...` ends a document too
+    dots.AddText(SigmaRule("s: {a: 1}\ncondition: s") + "...\n" + SigmaRule("s: {a: 1}\ncondition: s"), "");
+    CHECK(dots.errors().empty());
+    CHECK(dots.rules().size() == 2);
+  }
   // Deep flow nesting is a YAML error, not a stack overflow.
   const std::string deep = "title: " + std::string(100000, '[') + "\n";
   CHECK_FALSE(SigmaError(deep).empty());
