@@ -321,7 +321,7 @@ TEST_CASE("Sigma load: hostile YAML is refused, never expanded or recursed witho
   // starts with ',' (yaml-cpp issue 1040): each document is loaded alone.
   CHECK_THAT(SigmaError(","), Contains("1:1: invalid YAML: no document could be read here"));
   CHECK_THAT(SigmaError(SigmaRule("s: {a: 1}\ncondition: s") + "---\n,,,,title: many\nname: x\n"),
-             Contains("11:1: invalid YAML"));
+             Contains("10:1: invalid YAML"));
   {
     RuleSet dots;  // `...` ends a document too
     dots.AddText(SigmaRule("s: {a: 1}\ncondition: s") + "...\n" + SigmaRule("s: {a: 1}\ncondition: s"), "");
