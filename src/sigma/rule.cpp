@@ -105,7 +105,7 @@ std::optional<std::string> NotCloudTrail(const YAML::Node& doc, DocContext& ctx,
     *error = ctx.At(ls, "'logsource' must be a map");
     return std::nullopt;
   }
-  auto lower = [](std::optional<std::string> s) {
+  auto lower = [](const std::optional<std::string>& s) {
     std::string out = s.value_or("");
     for (char& c : out) c = pattern::FoldAscii(c);
     return out;
