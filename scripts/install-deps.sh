@@ -6,6 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config    # toolchain
   libsimdjson-dev libcli11-dev libfmt-dev libspdlog-dev catch2 libisal-dev zlib1g-dev
   libssl-dev openssl                              # verify: libcrypto; tests sign digests
+  libyaml-cpp-dev libre2-dev                      # Sigma rules: YAML, linear-time |re
   clang libclang-rt-14-dev                        # the ASan+UBSan test build
   clang-tidy cppcheck                             # static checks (scripts/static-checks.sh)
   python3 gzip time                               # test scripts (/usr/bin/time for peak memory)

@@ -1,7 +1,9 @@
 // Filter patterns: CloudWatch Logs metric-filter patterns (JSON, term, regex and
-// space-delimited), parsed once and compiled together into a PatternSet that
-// extracts the union of their selectors from each record in one pass.
-// Semantics: docs/filter-patterns.md, cited as "spec N.M".
+// space-delimited) and compiled Sigma detections (trailwatch/sigma.h), parsed
+// once and compiled together into a PatternSet that extracts the union of
+// their selectors from each record in one pass.
+// Semantics: docs/filter-patterns.md, cited as "spec N.M"; Sigma:
+// docs/sigma.md.
 #pragma once
 
 #include <cstddef>
@@ -36,6 +38,8 @@ class SelectorTrie;
 
 /// A JSON value found at a selector, as the conditions see it. `text` is the
 /// unescaped string, or the number as written; it lives as long as the record.
+/// For an object or array `text` is empty (for a Sigma field, its data() is
+/// where the value starts in the record's JSON text).
 struct JsonValue {
   enum class Kind : uint8_t { kString, kNumber, kTrue, kFalse, kNull, kObject, kArray };
   Kind kind = Kind::kNull;
@@ -46,10 +50,14 @@ struct JsonValue {
 /// One filter pattern, parsed. Immutable and thread-safe once created.
 class FilterPattern {
  public:
-  enum class Kind { kMatchAll, kTerms, kRegex, kJson, kSpaceDelimited };
+  enum class Kind { kMatchAll, kTerms, kRegex, kJson, kSpaceDelimited, kSigma };
 
   /// Parses `text`. Returns null and fills `error` when it is not a valid pattern.
   static std::shared_ptr<const FilterPattern> Parse(std::string_view text, PatternError* error);
+  /// Wraps a compiled Sigma detection (an Ast of kind kSigma, made by
+  /// src/sigma); `name` is what text() returns.
+  static std::shared_ptr<const FilterPattern> FromSigma(std::string name,
+                                                        std::unique_ptr<pattern::Ast> ast);
   ~FilterPattern();
 
   Kind kind() const;
@@ -63,6 +71,7 @@ class FilterPattern {
   /// patterns apply when the message is a JSON object; term, regex and
   /// space-delimited patterns apply to the text. `extracted` (optional) gets
   /// the fields of a space-delimited match, or the selectors' values.
+  /// A Sigma detection applies when the message is a JSON object.
   bool MatchMessage(std::string_view message, Extracted* extracted = nullptr) const;
 
  private:
@@ -74,9 +83,11 @@ class FilterPattern {
 struct RecordOutcome;
 
 /// Patterns compiled together: each record is walked once for the union of
-/// their selectors, and only the patterns that can match its eventName are
-/// evaluated. Add everything, then Compile(); after that the set is immutable
-/// and may be shared by threads, each with its own Matcher.
+/// their selectors, and a pattern that needs one of some eventName values (or,
+/// failing that, eventSource values) is evaluated only on records that have
+/// one: exactly for CloudWatch patterns, ASCII-case-insensitively for Sigma.
+/// Add everything, then Compile(); after that the set is immutable and may be
+/// shared by threads, each with its own Matcher.
 class PatternSet {
  public:
   PatternSet();
@@ -89,7 +100,12 @@ class PatternSet {
   /// Adds a selector whose values callers want (metric values, dimensions).
   /// Returns its id for Matcher::values(), or -1 with `error` filled.
   int AddSelector(std::string_view selector, PatternError* error);
+  /// The same for a Sigma field name (`userIdentity.arn`: dotted, arrays seen
+  /// through, as Sigma detections read fields), e.g. a correlation's group-by.
+  int AddSigmaField(std::string_view field, PatternError* error);
   void Compile();
+  /// How many patterns are evaluated on every record (not indexed).
+  size_t unindexed() const { return always_.size(); }
 
   size_t size() const { return patterns_.size(); }
   const FilterPattern& pattern(uint32_t id) const { return *patterns_[id].pattern; }
@@ -126,13 +142,20 @@ class PatternSet {
   };
   std::vector<Entry> patterns_;
   std::unique_ptr<pattern::SelectorTrie> trie_;
-  uint32_t event_time_slot_ = 0, event_name_slot_ = 0;
+  uint32_t event_time_slot_ = 0;
   std::vector<uint32_t> always_;                            // patterns not indexed
   struct NameHash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  std::unordered_map<std::string, std::vector<uint32_t>, NameHash, std::equal_to<>> by_event_name_;
+  /// Patterns that need one of some values of a top-level field: CloudWatch's
+  /// eventName and eventSource (exact), Sigma's (folded to lower case).
+  struct Index {
+    uint32_t slot = 0;
+    bool folded = false;
+    std::unordered_map<std::string, std::vector<uint32_t>, NameHash, std::equal_to<>> patterns;
+  };
+  std::vector<Index> indexes_;
   bool any_text_pattern_ = false;
   bool compiled_ = false;
 };

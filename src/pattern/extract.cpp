@@ -19,12 +19,24 @@ uint32_t SelectorTrie::Child(uint32_t parent, const Step& step) {
     return static_cast<uint32_t>(nodes_.size() - 1);
   };
   switch (step.kind) {
-    case Step::Kind::kMember: {
-      for (const auto& [name, id] : nodes_[parent].members) {
-        if (name == step.name) return id;
+    case Step::Kind::kMember:
+    case Step::Kind::kSigmaMember: {
+      const bool sigma = step.kind == Step::Kind::kSigmaMember;
+      Node& p = nodes_[parent];
+      for (size_t m = 0; m < p.members.size(); ++m) {
+        if (p.members[m].first != step.name) continue;
+        const uint32_t id = p.members[m].second;
+        if (nodes_[id].sigma == sigma) return id;
+        if (p.member_twin[m] != kNone) return p.member_twin[m];
+        const uint32_t twin = make();
+        nodes_[twin].sigma = sigma;
+        nodes_[parent].member_twin[m] = twin;
+        return twin;
       }
       const uint32_t id = make();
+      nodes_[id].sigma = sigma;
       nodes_[parent].members.emplace_back(step.name, id);
+      nodes_[parent].member_twin.push_back(kNone);
       std::string head = step.name + '"';
       head.resize(std::min<size_t>(head.size(), 8));
       uint64_t prefix = 0, mask = 0;
@@ -93,6 +105,7 @@ simdjson::error_code SelectorTrie::Members(od::object& object, const Active& act
         // CloudTrail keys have no escapes; raw comparison is exact for them.
         if ((head & mask) == prefix && key == node.members[m].first) {
           next.Add(node.members[m].second);
+          next.Add(node.member_twin[m]);
           break;
         }
       }
@@ -150,11 +163,14 @@ simdjson::error_code SelectorTrie::Visit(od::value value, const Active& active,
       break;
     }
     case od::json_type::object:
-      v.kind = JsonValue::Kind::kObject;
+    case od::json_type::array: {
+      v.kind = type == od::json_type::object ? JsonValue::Kind::kObject : JsonValue::Kind::kArray;
+      // Sigma matches an object as its JSON text, found later from here.
+      bool sigma = false;
+      for (size_t i = 0; i < active.n; ++i) sigma |= nodes_[active.node[i]].sigma;
+      if (sigma) v.text = std::string_view(value.raw_json_token().data(), 0);
       break;
-    case od::json_type::array:
-      v.kind = JsonValue::Kind::kArray;
-      break;
+    }
   }
   for (size_t i = 0; i < active.n; ++i) {
     for (uint32_t slot : nodes_[active.node[i]].slots) out->by_slot[slot].push_back(v);
@@ -174,7 +190,7 @@ simdjson::error_code SelectorTrie::Visit(od::value value, const Active& active,
     bool descend = false;
     for (size_t i = 0; i < active.n; ++i) {
       const Node& node = nodes_[active.node[i]];
-      descend |= !node.indexes.empty() || node.any_index != kNone;
+      descend |= !node.indexes.empty() || node.any_index != kNone || node.sigma;
     }
     if (!descend) return simdjson::SUCCESS;
     od::array array;
@@ -190,6 +206,7 @@ simdjson::error_code SelectorTrie::Visit(od::value value, const Active& active,
           if (want == index) next.Add(id);
         }
         next.Add(node.any_index);
+        if (node.sigma) next.Add(active.node[i]);
       }
       ++index;
       if (next.overflow) return simdjson::CAPACITY;

@@ -1,5 +1,7 @@
 // SelectorTrie: the union of all selectors of a PatternSet as a trie, and the
 // single On-Demand walk that collects every selector's values from a record.
+// Sigma field paths (Step::kSigmaMember) live in the same trie, in nodes of
+// their own that see through arrays.
 #pragma once
 
 #include <simdjson.h>
@@ -38,6 +40,9 @@ class SelectorTrie {
   struct Node {
     std::vector<uint32_t> slots;  // selectors that end here
     std::vector<std::pair<std::string, uint32_t>> members;
+    // For each member: the node of the other flavour (CloudWatch or Sigma)
+    // for the same name, or kNone; both get the member's value.
+    std::vector<uint32_t> member_twin;
     // For each member: its first eight bytes as they appear in the JSON text
     // (the name, then the closing quote if shorter) and a mask, so that most
     // keys are told apart by one 64-bit compare before any memcmp.
@@ -46,6 +51,9 @@ class SelectorTrie {
     uint32_t any_member = kNone;
     uint32_t any_index = kNone;
     uint32_t depth = 0;
+    // A Sigma node: an array here gives itself and then each element to this
+    // same node (so its slots get the elements, its members look inside them).
+    bool sigma = false;
   };
   // The trie nodes that apply to one JSON value (several when wildcards and
   // names overlap, e.g. $.a.b and $.*.b). Each active node adds at most one

@@ -93,6 +93,8 @@ bool EvalCondition(const Condition& c, std::span<const JsonValue> values) {
         }
       }
       return false;
+    case Op::kSigma:  // Sigma tests are evaluated by EvalSigma (pattern/sigma_match.h)
+      return false;
   }
   return false;
 }
@@ -215,7 +217,8 @@ bool MatchText(const Ast& ast, std::string_view text) {
     case Ast::Kind::kTerms: return MatchTerms(ast, text);
     case Ast::Kind::kRegex: return ast.regex->Search(text);
     case Ast::Kind::kSpaceDelimited: return MatchSpaceDelimited(ast, text, nullptr);
-    case Ast::Kind::kJson: return false;
+    case Ast::Kind::kJson:
+    case Ast::Kind::kSigma: return false;
   }
   return false;
 }

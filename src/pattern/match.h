@@ -40,6 +40,8 @@ bool EvalExpr(const Expr& e, const ValuesOf& values) {
         if (EvalExpr(c, values)) return true;
       }
       return false;
+    case Expr::Kind::kNot:
+      return !EvalExpr(e.children[0], values);
   }
   return false;
 }

@@ -193,3 +193,29 @@ TEST_CASE("PatternSet: a record twice keyed eventName meets the patterns of both
                           {R"({"eventTime":"2026-11-20T00:00:00Z","eventName":"Benign","eventName":"StopLogging"})"});
   REQUIRE(out == std::vector<std::string>{"0"});
 }
+
+TEST_CASE("PatternSet: eventSource index, and names that are not strings") {
+  const std::vector<std::string> patterns = {
+      "{ $.eventSource = kms.amazonaws.com && $.errorCode = X }",  // indexed by eventSource
+      "{ $.eventName = 400 }",       // a number literal equals 4e2: not indexed by text
+      "{ $.eventName = \"400\" }",   // a string literal equals the number's text 400
+      "{ $.eventName = true }",      // equals a JSON true
+  };
+  const std::vector<std::string> records = {
+      R"({"eventTime":"2026-11-20T00:00:00Z","eventSource":"kms.amazonaws.com","errorCode":"X"})",
+      R"({"eventTime":"2026-11-20T00:00:00Z","eventSource":"KMS.amazonaws.com","errorCode":"X"})",
+      R"({"eventTime":"2026-11-20T00:00:00Z","eventName":4e2})",
+      R"({"eventTime":"2026-11-20T00:00:00Z","eventName":400})",
+      R"({"eventTime":"2026-11-20T00:00:00Z","eventName":true})",
+  };
+  const std::vector<std::string> together = RunSet(patterns, records);
+  CHECK(together == std::vector<std::string>{"0", "", "1", "1,2", "3"});
+  for (size_t p = 0; p < patterns.size(); ++p) {
+    const std::vector<std::string> alone = RunSet({patterns[p]}, records);
+    for (size_t r = 0; r < records.size(); ++r) {
+      const bool in_set = ("," + together[r] + ",").find(fmt::format(",{},", p)) != std::string::npos;
+      INFO("pattern " << p << " record " << r);
+      CHECK(in_set == (alone[r] == "0"));
+    }
+  }
+}
