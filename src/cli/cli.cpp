@@ -189,6 +189,10 @@ int Run(int argc, char** argv) {
                      "aws cloudtrail list-public-keys JSON, or a folder of <fingerprint>.pem/.der files");
   verify->add_option("--format", verify_format, "text or jsonl")->check(CLI::IsMember({"text", "jsonl", "json"}));
   verify->add_option("-j,--jobs", verify_options.jobs, "Hashing threads (default: one per core)");
+  verify->add_option("--accept-restart", verify_options.accept_restarts,
+                     "FROM/TO: a digest chain restart known to be legitimate (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("FROM/TO");
 
   try {
     app.parse(argc, argv);
