@@ -66,6 +66,19 @@ Analysis::Coverage& Analysis::Cover(const std::string& account, const std::strin
 
 void Analysis::Add(FindingKind kind, const std::string& account, const std::string& region, std::string file,
                    std::string message, std::string digest, std::string expected, std::string actual) {
+  switch (kind) {
+    case FindingKind::kDigestMissing:
+    case FindingKind::kDigestGap:
+    case FindingKind::kDigestModified:
+    case FindingKind::kDigestMoved:
+    case FindingKind::kSignatureInvalid:
+    case FindingKind::kPublicKeyNotFound:
+    case FindingKind::kSignatureMissing:
+      Cover(account, region).disputed = true;
+      break;
+    default:
+      break;
+  }
   findings_.push_back(Finding{kind, account, region, std::move(file), std::move(expected), std::move(actual),
                               std::move(digest), std::move(message)});
 }
@@ -112,6 +125,10 @@ void Analysis::BuildNodes() {
       n.root = abs.substr(0, abs.size() - key.size());
     }
     if (ld.trailing_data) n.modified.push_back("data after its first gzip member");
+    if (name->stamp > now_ + kHour) {
+      n.modified.push_back(fmt::format("its name says it ends at {}, in the future: CloudTrail cannot have written it",
+                                       FormatIsoTime(name->stamp)));
+    }
     Coverage& c = Cover(name->account, name->region);
     const Digest& d = ld.digest;
     c.min_start = c.any ? std::min(c.min_start, d.start) : d.start;
@@ -276,8 +293,12 @@ void Analysis::PlanLogs() {
   for (size_t i = 0; i < nodes_.size(); ++i) {
     const Node& n = nodes_[i];
     const Digest& d = DigestOf(n);
+    Coverage& c = Cover(n.name.account, n.name.region);
+    if (Trusted(n)) c.trusted = true;
     for (size_t e = 0; e < d.log_files.size(); ++e) {
       const LogEntry& entry = d.log_files[e];
+      // A digest that can vouch lists an Insights file: CloudTrail digests them here.
+      if (Trusted(n) && entry.s3_object.find("_CloudTrail-Insight_") != std::string::npos) c.insights_digested = true;
       if (LeavesFolder(entry.s3_object)) {
         if (n.in_range) {
           Add(FindingKind::kDigestModified, n.name.account, n.name.region, Show(n.abs),

@@ -73,6 +73,9 @@ class Analysis {
     UnixSeconds min_start = 0, max_end = 0;
     bool any = false;      // a digest of this account and region parsed
     bool invalid = false;  // a digest of it could not be read
+    bool trusted = false;  // a digest of it may vouch for log files (Trusted)
+    bool disputed = false;  // a finding about one of its digests (modified, signature, missing, gap)
+    bool insights_digested = false;  // a trusted digest lists an Insights log file
     std::vector<Span> suspect;
     std::vector<Restart> restarts;  // not accepted: chain_restart findings
     std::vector<Span> accepted;     // restarts --accept-restart covers

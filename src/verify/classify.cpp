@@ -116,10 +116,11 @@ void Analysis::ClassifyUnlisted() {
   }
   for (const auto& [key, count] : no_digest) {
     Add(FindingKind::kDigestNone, key.first, key.second, {},
-        fmt::format("{} log file{} and no digest of this account and region: log file integrity validation is off "
-                    "for it, or its digests were deleted or moved out of reach (CloudTrail-Digest/ removed, "
+        fmt::format("{} log file{} and no digest of this account and region{}: log file integrity validation is "
+                    "off for it, or its digests were deleted or moved out of reach (CloudTrail-Digest/ removed, "
                     "renamed or hidden)",
-                    count, count == 1 ? "" : "s"));
+                    count, count == 1 ? "" : "s",
+                    keys_ != nullptr ? " that can be verified (a chain's newest digest needs its .sig)" : ""));
   }
   ReportRestarts(not_covered);
 }
@@ -136,26 +137,27 @@ void Analysis::JudgeUnlisted(const std::string& abs, const LogName& ln,
     return;
   }
   const Coverage& c = Cover(ln.account, ln.region);
+  // No digest of its account and region could vouch for any log file, and no
+  // finding says why: with keys, none whose signature verified (a planted
+  // unsigned digest is none); without, none at all.
+  const bool no_vouching = !c.invalid && !c.disputed && c.restarts.empty() && (keys_ != nullptr ? !c.trusted : !c.any);
+  const auto note = [&](std::string why) {
+    if (no_vouching) ++(*no_digest)[{ln.account, ln.region}];
+    Unverified(ln.account, ln.region, abs, std::move(why));
+  };
   const auto near = [&](const Span& s) { return t >= s.first - kEdgeMargin && t <= s.second + kEdgeMargin; };
   // Listed only by a digest that is modified, unsigned or out of range: not judged here.
-  if (listed_.count(abs) > 0) {
-    Unverified(ln.account, ln.region, abs, kListedUntrusted);
-    return;
-  }
-  if (ln.insight) {
-    Unverified(ln.account, ln.region, abs,
-               "an Insights log file that no digest lists (whether CloudTrail digests Insights files is not "
-               "documented): nothing can say it belongs");
-    return;
+  if (listed_.count(abs) > 0) return note(kListedUntrusted);
+  if (ln.insight && !c.insights_digested) {
+    return note("an Insights log file, and no digest of its region lists one (AWS does not document whether "
+                "digests list Insights files): nothing can say it belongs");
   }
   if (std::any_of(c.accepted.begin(), c.accepted.end(), near)) {
     Unverified(ln.account, ln.region, abs, "delivered in a chain restart accepted with --accept-restart", true);
     return;
   }
   if (std::any_of(c.suspect.begin(), c.suspect.end(), near)) {
-    Unverified(ln.account, ln.region, abs,
-               "in the time of a digest that is missing, modified or unsigned: nothing can say it belongs");
-    return;
+    return note("in the time of a digest that is missing, modified or unsigned: nothing can say it belongs");
   }
   // Digests on both sides of it: it should be listed. Before the first
   // digest or after the newest one, it may legitimately be undigested.
@@ -167,10 +169,8 @@ void Analysis::JudgeUnlisted(const std::string& abs, const LogName& ln,
                     FormatIsoTime(t)));
     return;
   }
-  if (!c.any && !c.invalid) ++(*no_digest)[{ln.account, ln.region}];
-  Unverified(ln.account, ln.region, abs,
-             c.any ? "outside the time the digests cover (validation was off, or it is not digested yet)"
-                   : "no digest of its account and region in the folder");
+  note(c.any ? "outside the time the digests cover (validation was off, or it is not digested yet)"
+             : "no digest of its account and region in the folder");
 }
 
 }  // namespace trailwatch::verify

@@ -49,6 +49,13 @@ for kind in no-digests hide-digests; do
   expect_contains "$TMP/out" "digest_none 111122223333 us-east-1 -: 13 log files and no digest of this account and region"
   expect_not_contains "$TMP/out" "no problem found"
 done
+# One unsigned digest per region, planted where the real ones were deleted: with
+# keys it vouches for nothing, so the account/region still has no digest.
+attack forged-cover
+run_tw verify "$TMP/forged-cover/bucket" --public-keys "$pub" --format jsonl
+expect_eq "$status" 1 "forged-cover: exit status"
+expect_eq "$(kinds)" "digest_none digest_none" "forged-cover: findings"
+expect_contains "$TMP/out" "log files and no digest of this account and region that can be verified"
 attack rename-digests
 run_tw verify "$TMP/rename-digests/bucket" --format jsonl
 expect_eq "$status" 1 "rename-digests: exit status"
@@ -130,8 +137,28 @@ attack forged-insight
 run_tw verify "$TMP/forged-insight/bucket" --public-keys "$pub" --format jsonl
 expect_eq "$status" 0 "forged-insight: exit status (Insights files are unverified notes)"
 expect_contains "$TMP/out" "_CloudTrail-Insight_us-east-1_20261120T0130Z_EVIL.json.gz\",\"expected\":null,\"actual\":null,\"digest\":null,\"message\":\"an Insights log file"
+# A digest CloudTrail cannot have written yet (named for 2099) proves nothing.
+attack future-digest
+run_tw verify "$TMP/future-digest/bucket" --public-keys "$pub"
+expect_eq "$status" 1 "future-digest: exit status"
+expect_contains "$TMP/out" "_20991231T230031Z.json.gz: modified: its name says it ends at 2099-12-31T23:00:31Z, in the future"
+# A symlinked folder (a local copy can hold one) of forged log files, and a FIFO
+# where a listed log file was: judged (not covered; an error), never waited on.
+cp -r "$TMP/ok" "$TMP/links"
+mkdir -p "$TMP/elsewhere"
+cp "$TMP/hidden-places/bucket/downloads/111122223333_CloudTrail_us-east-1_20261120T0130Z_EVIL.json.gz" "$TMP/elsewhere/"
+ln -s "$TMP/elsewhere" "$TMP/links/bucket/AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/21"
+run_tw verify "$TMP/links/bucket" --format jsonl
+expect_eq "$status" 1 "symlinked folder of forged log files: exit status"
+expect_eq "$(kinds)" "log_not_covered" "symlinked folder: findings"
+listed=$(find "$TMP/links/bucket" -path '*CloudTrail/eu-west-1/*' -name '*.json.gz' | sort | head -1)
+rm "$listed" && mkfifo "$listed"
+run_tw verify "$TMP/links/bucket" --format jsonl
+expect_eq "$status" 2 "a FIFO where a listed log file was: exit status"
+expect_contains "$TMP/out" '"kind":"log_unreadable"'
 # verify judges exactly the files `cat` (and so `scan`) reads, in every folder above.
-for dir in ok no-digests hide-digests rename-digests unsign-middle fake-restart rs misplaced hidden-places forged-insight; do
+for dir in ok no-digests hide-digests forged-cover rename-digests unsign-middle fake-restart rs misplaced hidden-places \
+           forged-insight future-digest; do
   run_tw verify "$TMP/$dir/bucket"
   expect_eq "$(judged)" "$(read_by_cat "$TMP/$dir/bucket")" "$dir: files judged by verify = files read by cat"
 done

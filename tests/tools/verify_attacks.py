@@ -27,6 +27,9 @@ verify` says about each.
   hidden-places    log files readers read where CloudTrail never writes them: outside CloudTrail/,
                    under other case spellings, under CloudTrail-Insight/ (Insights name and other)
   forged-insight   an Insights log file (a name CloudTrail writes under CloudTrail-Insight/)
+  future-digest    a digest after the newest, named for 2099, linked to it with the newest's .sig
+                   as its previousDigestSignature, listing a log file named for 2099
+  forged-cover     delete CloudTrail-Digest/ and plant one unsigned digest per region (no log files)
 """
 import glob
 import gzip
@@ -176,5 +179,23 @@ elif kind == "hidden-places":
 elif kind == "forged-insight":
     new_log("111122223333_CloudTrail-Insight_us-east-1_20261120T0130Z_EVIL.json.gz",
             f"{A}/CloudTrail-Insight/us-east-1/2026/11/20")
+elif kind == "future-digest":
+    head = hourly_digests("us-east-1")[-1]
+    with open(os.path.join(B, head + ".sig")) as f:
+        signature = f.read().strip()
+    forged_digest(f"{A}/CloudTrail-Digest/us-east-1/2099/12/31/111122223333_CloudTrail-Digest_us-east-1_"
+                  "management-events_us-east-1_20991231T230031Z.json.gz", "2099-12-31T22:00:31Z",
+                  "2099-12-31T23:00:31Z",
+                  [new_log("111122223333_CloudTrail_us-east-1_20991231T2230Z_EVIL.json.gz",
+                           f"{A}/CloudTrail/us-east-1/2099/12/31")],
+                  {"previousDigestS3Bucket": "trailwatch-test-bucket", "previousDigestS3Object": head,
+                   "previousDigestHashValue": hashlib.sha256(read(head)).hexdigest(),
+                   "previousDigestHashAlgorithm": "SHA-256", "previousDigestSignature": signature})
+elif kind == "forged-cover":
+    shutil.rmtree(f"{B}/{A}/CloudTrail-Digest")
+    for region in ("us-east-1", "eu-west-1"):
+        forged_digest(f"{A}/CloudTrail-Digest/{region}/2026/11/20/111122223333_CloudTrail-Digest_{region}_"
+                      f"management-events_us-east-1_20261120T000031Z.json.gz", "2026-11-19T23:00:31Z",
+                      "2026-11-20T00:00:31Z", [])
 else:
     sys.exit(f"unknown attack {kind}")

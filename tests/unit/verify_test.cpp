@@ -96,9 +96,11 @@ class Bucket {
   std::string Path(const std::string& key) const { return dir_.path() + "/" + key; }
 
   // A log file delivered at `t` (minute precision), listed by the next digest.
-  std::string Log(const std::string& region, UnixSeconds t, bool listed = true) {
-    const std::string key = fmt::format("{}/CloudTrail/{}/2026/11/20/111122223333_CloudTrail_{}_{}_u{}.json.gz",
-                                        prefix_, region, region, Stamp(t, false), ++counter_);
+  // `insight`: an Insights log file (CloudTrail-Insight/, _CloudTrail-Insight_).
+  std::string Log(const std::string& region, UnixSeconds t, bool listed = true, bool insight = false) {
+    const char* kind = insight ? "CloudTrail-Insight" : "CloudTrail";
+    const std::string key = fmt::format("{}/{}/{}/2026/11/20/111122223333_{}_{}_{}_u{}.json.gz", prefix_, kind,
+                                        region, kind, region, Stamp(t, false), ++counter_);
     const std::string content = fmt::format("{{\"Records\":[{}]}}", test::MakeRecord(FormatIsoTime(t - 60)));
     dir_.Write(key, test::Gzip(content));
     if (listed) pending_[region].push_back({key, Sha256Hex(content)});
@@ -635,6 +637,19 @@ TEST_CASE("verify: log files without any digest, or nothing at all, are never su
     CHECK(r.unverified.size() == 2);  // each named
     CHECK(r.ExitCode() == 1);
   }
+  SECTION("with keys, digests that cannot be verified are no digest") {
+    Bucket b;
+    b.Log("us-east-1", kT0 + 600);
+    b.Digest("us-east-1", kT0);  // the newest digest, no .sig
+    VerifyOptions o;
+    CHECK(Run(b, o).findings.empty());
+    o.public_keys = b.Keys();
+    Report r = Run(b, o);
+    REQUIRE(Kinds(r) == Strings{"digest_none"});
+    CHECK_THAT(r.findings[0].message, Contains("1 log file and no digest of this account and region that can be verified"));
+    b.Sidecar("us-east-1");
+    CHECK(Run(b, o).findings.empty());
+  }
   SECTION("an empty folder, a folder of other files, nothing in --start..--end: an error") {
     TempDir d;
     VerifyOptions o;
@@ -777,6 +792,27 @@ TEST_CASE("verify: every file the readers read is judged, its place from path an
     CHECK(p.account.empty());
     CHECK(p.region.empty());
     CHECK(PlaceOfPath("/d/cloudtrail/us-east-1/f.json.gz").region.empty());
+  }
+  SECTION("Insights files: judged like the others once a signed digest lists one") {
+    Bucket b;
+    b.Log("us-east-1", kT0 + 600);
+    b.Digest("us-east-1", kT0);
+    const std::string unlisted = b.Log("us-east-1", kT0 + kH + 600, false, /*insight=*/true);
+    b.Digest("us-east-1", kT0 + kH);
+    b.Sidecar("us-east-1");
+    VerifyOptions o;
+    o.public_keys = b.Keys();
+    Report r = Run(b, o);
+    CHECK(r.findings.empty());  // no digest lists an Insights file: AWS may not digest them
+    REQUIRE(r.unverified.size() == 1);
+    CHECK_THAT(r.unverified[0].message, Contains("an Insights log file"));
+    b.Log("us-east-1", kT0 + 2 * kH + 600, true, /*insight=*/true);
+    b.Digest("us-east-1", kT0 + 2 * kH);
+    b.Sidecar("us-east-1");
+    r = Run(b, o);
+    REQUIRE(Kinds(r) == Strings{"log_not_covered"});
+    CHECK(r.findings[0].file == b.Path(unlisted));
+    CHECK(r.regions[0].logs_valid == 2);
   }
   SECTION("a log file whose name and folders disagree is misplaced; odd names anywhere are not covered") {
     Bucket b;
