@@ -59,7 +59,8 @@
 //
 // WHAT IS REPORTED (kinds, see trailwatch/verify.h), and the edge rules:
 //  - digest_modified: its hash differs from the next digest's
-//    previousDigestHashValue, or it has a second gzip member. Its log files
+//    previousDigestHashValue, or it has a second gzip member, or its name
+//    says it ends more than an hour after now (forged). Its log files
 //    are then "unverified" (not checked against a listing we know is forged);
 //    its signature failure, if keys are given, is folded into this finding.
 //  - digest_moved: found away from its digestS3Object. The chain still finds
@@ -77,7 +78,9 @@
 //  - signature_missing (--public-keys): a digest no signature is found for,
 //    unless it is the newest of its chain (its signature was S3 metadata), or
 //    the digest after it is missing (digest_missing says so).
-//  - digest_none: an account and region with log files and no digest file.
+//  - digest_none: an account and region with log files and no digest file;
+//    with --public-keys, none whose signature verified (unless a finding
+//    about its digests already says why).
 //  - log_missing / log_modified / log_trailing_data: per log file listed in a
 //    digest that is not modified. log_unreadable (an error): I/O error or
 //    corrupt gzip.
@@ -105,7 +108,8 @@
 //    judged, wherever it is. Names CloudTrail never writes, or delivery stamps
 //    in the future, that no digest lists: log_not_covered. A name and folders
 //    (<account>/CloudTrail/<region>/) that disagree: log_misplaced. Insights
-//    files no digest lists: unverified (AWS does not say whether digests do).
+//    files: unverified in a region where no trusted digest lists one (AWS does
+//    not say whether digests do), judged like any log file where one does.
 //  - A listed key that leaves FOLDER ("..", a leading "/") is never opened:
 //    the digest is reported modified.
 //  - --end: a trail whose newest digest ends more than 90 minutes before
