@@ -41,6 +41,18 @@ struct TimeRange {
 /// True for the file names a folder walk reads: *.json, *.jsonl, *.ndjson, *.gz.
 bool IsLogName(std::string_view name);
 
+/// What a folder walk does with a regular file it finds. The readers (ExpandInputs)
+/// and `verify` both decide with these, so verify judges exactly what scan reads.
+enum class WalkedFile { kLog, kDigest, kOther };
+/// A folder the walk enters (not hidden: .git, .cache are skipped).
+bool WalkEntersFolder(std::string_view name);
+/// CloudTrail-Digest: nothing below it is read as a log.
+bool IsDigestFolderName(std::string_view name);
+/// `name` is the file's own name; `in_digest_folder` is true below a digest folder.
+/// kLog: read (an IsLogName, not hidden, not a digest); kDigest: skipped as a
+/// digest (below a digest folder, or named *_CloudTrail-Digest_*); kOther: skipped.
+WalkedFile ClassifyWalkedFile(std::string_view name, bool in_digest_folder);
+
 /// Reads the delivery time from a CloudTrail log file name
 /// (`<account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<unique>.json.gz`).
 std::optional<UnixSeconds> S3DeliveryTime(std::string_view file_name);

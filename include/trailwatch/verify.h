@@ -20,13 +20,16 @@ struct VerifyOptions {
   std::optional<UnixSeconds> start;  ///< --start: only digests ending at or after it
   std::optional<UnixSeconds> end;    ///< --end: only digests ending before end + 1 hour
   std::string public_keys;           ///< --public-keys FILE_OR_DIR; empty: signatures not checked
+  std::vector<std::string> accept_restarts;  ///< --accept-restart FROM/TO, as typed (parsed by Verify)
   bool jsonl = false;                ///< --format jsonl (default text)
   size_t jobs = 0;                   ///< -j: hashing threads; 0 = one per core
 };
 
 /// `trailwatch verify`. Prints the report on stdout. Exit 0 when everything
 /// checked is valid, 1 when a problem was found, 2 on an error (unreadable or
-/// corrupt file, bad public key file, bad arguments).
+/// corrupt file, bad public key file, bad arguments, nothing to verify).
+/// With public keys and --end ("strict"), any part of the time up to --end
+/// that cannot be verified is a problem.
 int RunVerify(const VerifyOptions& options);
 
 namespace verify {
@@ -37,16 +40,22 @@ enum class FindingKind {
   kLogTrailingData,   ///< data after the log file's first gzip member
   kLogMissing,        ///< listed in a digest, absent from the folder (deleted)
   kLogNotCovered,     ///< present, in a span that digests cover, but listed in none
+  kLogMisplaced,      ///< its name and its folders name different accounts or regions
   kDigestMissing,     ///< a previousDigestS3Object that is not in the folder
   kDigestGap,         ///< a span with no digest although logging was on
   kDigestModified,    ///< its SHA-256 is not the next digest's previousDigestHashValue
   kDigestMoved,       ///< its path does not end with its digestS3Object
+  kDigestNone,        ///< an account and region with log files and no digest file at all
+  kChainRestart,      ///< a starting digest after older digests of its trail: hours no digest covers
   kSignatureInvalid,  ///< RSA signature check failed
   kPublicKeyNotFound, ///< --public-keys has no key with the digest's fingerprint
+  kSignatureMissing,  ///< with --public-keys: no signature for it, and it is not its chain's newest
+  kRangeUnverified,   ///< with --public-keys and --end: log files up to --end that cannot be verified
   kLogUnreadable,     ///< error: I/O error or corrupt gzip in a log file
   kDigestInvalid,     ///< error: unreadable, not gzip/JSON, or fields missing
   kError,             ///< error: anything else (folder unreadable, ...)
   kLogUnverified,     ///< note, not a problem: nothing trustworthy lists it (Report::unverified)
+  kRestartAccepted,   ///< note, not a problem: a chain restart --accept-restart covers (Report::accepted)
 };
 /// snake_case name used in both output formats, e.g. "log_modified".
 std::string_view KindName(FindingKind kind);
@@ -86,21 +95,24 @@ struct Report {
   std::vector<RegionSummary> regions;  ///< sorted by account, region
   std::vector<Finding> findings;       ///< sorted by account, region, kind, file
   std::vector<Finding> unverified;     ///< log_unverified notes, in folder order; not problems
+  std::vector<Finding> accepted;       ///< restart_accepted notes; not problems
   bool keys_given = false;
   bool HasErrors() const;
   int ExitCode() const;  ///< 0, 1 or 2 as RunVerify returns
 };
 
 /// Runs the whole verification without printing. A bad --public-keys file or
-/// a missing FOLDER is an error Status; problems in files are findings.
+/// --accept-restart, a missing FOLDER, or nothing to verify in it (no digest
+/// and no log file, or none in --start..--end) is an error Status; problems in
+/// files are findings.
 Result<Report> Verify(const VerifyOptions& options);
 
 /// The text report: one summary line per account and region, one line per
 /// finding (paths made terminal-safe), up to 20 unverified log files, and a
 /// last line ("all valid", "no problem found: ..." or counts).
 std::string FormatText(const Report& report);
-/// One JSON object per finding, then one per unverified log file (kind
-/// "log_unverified", not a problem), each on its own line.
+/// One JSON object per finding, then one per accepted restart and one per
+/// unverified log file (notes, not problems), each on its own line.
 std::string FormatJsonl(const Report& report);
 /// FormatText's summary lines and last line alone (printed on stderr with jsonl).
 std::vector<std::string> SummaryLines(const Report& report);

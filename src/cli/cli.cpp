@@ -292,6 +292,11 @@ void Commands::DefineVerify() {
   verify_->add_option("--format", verify_format_, "text or jsonl")->check(CLI::IsMember({"text", "jsonl", "json"}));
   verify_->add_option("-j,--jobs", verify_options_.jobs, "Hashing threads (default: one per core)")
       ->check(CLI::Range(0, kMaxJobs));
+  verify_->add_option("--accept-restart", verify_options_.accept_restarts,
+                      "FROM/TO: a digest chain restart known to be legitimate (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("FROM/TO")
+      ->check(NonEmpty());
 }
 
 int Commands::Run() {

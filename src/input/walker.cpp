@@ -108,16 +108,16 @@ class Walker {
         continue;
       }
       if (S_ISDIR(est.st_mode)) {
-        if (!name.empty() && name[0] == '.') continue;  // .git, .cache: not log folders
-        WalkDir(path, est, in_digest || name == "CloudTrail-Digest");
+        if (!WalkEntersFolder(name)) continue;  // .git, .cache: not log folders
+        WalkDir(path, est, in_digest || IsDigestFolderName(name));
       } else if (!S_ISREG(est.st_mode)) {
         ++counts_->special_files;
-      } else if (in_digest || IsDigestName(name)) {
-        ++counts_->digest_files;
-      } else if (name[0] == '.' || !IsLogName(name)) {
-        ++counts_->non_log_files;
       } else {
-        AddFile(path, /*named=*/false);
+        switch (ClassifyWalkedFile(name, in_digest)) {
+          case WalkedFile::kLog: AddFile(path, /*named=*/false); break;
+          case WalkedFile::kDigest: ++counts_->digest_files; break;
+          case WalkedFile::kOther: ++counts_->non_log_files; break;
+        }
       }
     }
   }
@@ -146,6 +146,16 @@ bool IsLogName(std::string_view name) {
     if (name.ends_with(ext)) return true;
   }
   return false;
+}
+
+bool WalkEntersFolder(std::string_view name) { return !name.empty() && name[0] != '.'; }
+
+bool IsDigestFolderName(std::string_view name) { return name == "CloudTrail-Digest"; }
+
+WalkedFile ClassifyWalkedFile(std::string_view name, bool in_digest_folder) {
+  if (in_digest_folder || IsDigestName(name)) return WalkedFile::kDigest;
+  if (name.empty() || name[0] == '.' || !IsLogName(name)) return WalkedFile::kOther;
+  return WalkedFile::kLog;
 }
 
 std::optional<UnixSeconds> S3DeliveryTime(std::string_view name) {

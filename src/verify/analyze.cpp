@@ -13,22 +13,7 @@
 namespace trailwatch::verify {
 namespace {
 
-// A log file named at minute t is delivered at t or a little later, so the
-// edges of the digested span get this much slack (see verify.cpp, "coverage").
-constexpr UnixSeconds kEdgeMargin = 15 * 60;
 constexpr UnixSeconds kHour = 3600;
-// Two consecutive hourly digests end about an hour apart; more than this
-// between a digest and the missing one after it means more are missing.
-constexpr UnixSeconds kMaxDigestSpacing = 90 * 60;
-
-bool SameHex(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
 
 // An S3 key that would resolve outside FOLDER once joined to it.
 bool LeavesFolder(std::string_view key) {
@@ -42,21 +27,6 @@ bool LeavesFolder(std::string_view key) {
   return false;
 }
 
-// Account and region from a path .../AWSLogs/<account>/CloudTrail/<region>/...,
-// for files whose names say nothing.
-std::pair<std::string, std::string> AccountRegionOfPath(std::string_view path) {
-  const size_t at = path.find("/CloudTrail/");
-  if (at == std::string_view::npos) return {"unknown", "unknown"};
-  const std::string_view before = path.substr(0, at);
-  const std::string_view account = before.substr(before.rfind('/') + 1);
-  const std::string_view after = path.substr(at + 12);
-  const std::string_view region = after.substr(0, after.find('/'));
-  return {account.empty() ? "unknown" : std::string(account), region.empty() ? "unknown" : std::string(region)};
-}
-
-constexpr const char* kListedUntrusted =
-    "listed only in digests that cannot vouch for it (signature not checked or invalid, modified, or out of range)";
-
 std::string NamePart(const std::optional<DigestName>& n, bool account) {
   if (!n) return "unknown";
   return account ? n->account : n->region;
@@ -65,11 +35,12 @@ std::string NamePart(const std::optional<DigestName>& n, bool account) {
 }  // namespace
 
 Analysis::Analysis(const FolderIndex& index, std::vector<LoadedDigest> digests, const VerifyOptions& options,
-                   const PublicKeySet* keys)
+                   const PublicKeySet* keys, std::vector<Span> accepted_restarts)
     : index_(index),
       digests_(std::move(digests)),
       options_(options),
       keys_(keys),
+      accepted_restarts_(std::move(accepted_restarts)),
       now_(static_cast<UnixSeconds>(std::time(nullptr))) {}
 
 bool Analysis::DigestInRange(UnixSeconds stamp) const {
@@ -95,6 +66,19 @@ Analysis::Coverage& Analysis::Cover(const std::string& account, const std::strin
 
 void Analysis::Add(FindingKind kind, const std::string& account, const std::string& region, std::string file,
                    std::string message, std::string digest, std::string expected, std::string actual) {
+  switch (kind) {
+    case FindingKind::kDigestMissing:
+    case FindingKind::kDigestGap:
+    case FindingKind::kDigestModified:
+    case FindingKind::kDigestMoved:
+    case FindingKind::kSignatureInvalid:
+    case FindingKind::kPublicKeyNotFound:
+    case FindingKind::kSignatureMissing:
+      Cover(account, region).disputed = true;
+      break;
+    default:
+      break;
+  }
   findings_.push_back(Finding{kind, account, region, std::move(file), std::move(expected), std::move(actual),
                               std::move(digest), std::move(message)});
 }
@@ -102,6 +86,7 @@ void Analysis::Add(FindingKind kind, const std::string& account, const std::stri
 const std::vector<std::string>& Analysis::Plan() {
   BuildNodes();
   LinkChains();
+  ReportMissing();
   FindGaps();
   CheckSignatures();
   ReportModified();
@@ -120,6 +105,7 @@ void Analysis::BuildNodes() {
       const std::string account = NamePart(name, true), region = NamePart(name, false);
       if (name && !DigestInRange(name->stamp)) continue;
       ++Region(account, region).digests;
+      Cover(account, region).invalid = true;
       if (name) Cover(account, region).suspect.push_back({name->stamp - kHour, name->stamp});
       invalid_.push_back(abs);
       Add(FindingKind::kDigestInvalid, account, region, Show(abs),
@@ -139,6 +125,10 @@ void Analysis::BuildNodes() {
       n.root = abs.substr(0, abs.size() - key.size());
     }
     if (ld.trailing_data) n.modified.push_back("data after its first gzip member");
+    if (name->stamp > now_ + kHour) {
+      n.modified.push_back(fmt::format("its name says it ends at {}, in the future: CloudTrail cannot have written it",
+                                       FormatIsoTime(name->stamp)));
+    }
     Coverage& c = Cover(name->account, name->region);
     const Digest& d = ld.digest;
     c.min_start = c.any ? std::min(c.min_start, d.start) : d.start;
@@ -210,6 +200,9 @@ void Analysis::LinkChains() {
       n.signature_from = Show(n.abs + ".sig");
     }
   }
+}
+
+void Analysis::ReportMissing() {
   for (Missing& m : missing_) {
     const Node& by = nodes_[m.referenced_by];
     std::optional<DigestName> name = ParseDigestName(m.key);
@@ -221,6 +214,7 @@ void Analysis::LinkChains() {
     if (std::any_of(invalid_.begin(), invalid_.end(), [&](const std::string& abs) { return abs.ends_with(tail); })) {
       continue;
     }
+    m.reported = true;
     const Digest& dg = DigestOf(by);
     const bool other_bucket = dg.previous_s3_bucket && *dg.previous_s3_bucket != dg.digest_s3_bucket;
     Add(FindingKind::kDigestMissing, m.name.account, m.name.region, Show(by.root + m.key),
@@ -231,61 +225,6 @@ void Analysis::LinkChains() {
   }
 }
 
-void Analysis::FindGaps() {
-  struct Entry {
-    UnixSeconds stamp;
-    bool missing;
-    size_t index;
-  };
-  std::map<std::string, std::vector<Entry>> groups;
-  for (size_t i = 0; i < nodes_.size(); ++i) groups[nodes_[i].group].push_back({nodes_[i].name.stamp, false, i});
-  for (size_t i = 0; i < missing_.size(); ++i) {
-    groups[nodes_[missing_[i].referenced_by].group].push_back({missing_[i].name.stamp, true, i});
-  }
-  for (auto& [group, entries] : groups) {
-    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-      return std::tie(a.stamp, a.missing) < std::tie(b.stamp, b.missing);
-    });
-    for (size_t i = 0; i < entries.size(); ++i) {
-      const Entry& b = entries[i];
-      const DigestName& name = b.missing ? missing_[b.index].name : nodes_[b.index].name;
-      Coverage& c = Cover(name.account, name.region);
-      if (b.missing) {
-        // Log files in the span of a missing digest cannot be judged.
-        const UnixSeconds from = i > 0 ? entries[i - 1].stamp : b.stamp - kHour;
-        c.suspect.push_back({from, b.stamp});
-        if (i > 0 && !name.backfill && b.stamp - entries[i - 1].stamp > kMaxDigestSpacing &&
-            DigestInRange(b.stamp)) {
-          const Node& by = nodes_[missing_[b.index].referenced_by];
-          Add(FindingKind::kDigestGap, name.account, name.region, {},
-              fmt::format("no digest from {} to {}: more digests are missing before {}",
-                          FormatIsoTime(entries[i - 1].stamp), FormatIsoTime(b.stamp - kHour),
-                          Show(by.root + missing_[b.index].key)),
-              Show(by.abs));
-        }
-        continue;
-      }
-      const Digest& d = DigestOf(nodes_[b.index]);
-      if (i > 0 && !name.backfill && !d.previous_s3_object) c.restarts.push_back({entries[i - 1].stamp, d.start});
-    }
-    // CloudTrail writes an hourly digest while logging is on, even for an hour
-    // without log files, so a chain that stops long before --end lost its
-    // newest digests, or logging was stopped: say so (the AWS CLI cannot see it).
-    const Entry& last = entries.back();
-    const DigestName& last_name = last.missing ? missing_[last.index].name : nodes_[last.index].name;
-    if (options_.end && !last_name.backfill) {
-      const UnixSeconds until = std::min(*options_.end, now_);
-      if (until - last.stamp > kMaxDigestSpacing) {
-        Add(FindingKind::kDigestGap, last_name.account, last_name.region, {},
-            fmt::format("no digest of trail {} after {} up to --end {}: the newest digests were deleted, or "
-                        "logging was stopped",
-                        last_name.trail, FormatIsoTime(last.stamp), FormatIsoTime(until)),
-            last.missing ? std::string() : Show(nodes_[last.index].abs));
-      }
-    }
-  }
-}
-
 void Analysis::CheckSignatures() {
   for (Node& n : nodes_) {
     if (!n.in_range) continue;
@@ -293,6 +232,7 @@ void Analysis::CheckSignatures() {
     const Digest& d = DigestOf(n);
     if (keys_ == nullptr || !n.signature) {
       ++r.signatures_not_checked;
+      if (keys_ != nullptr) MissingSignature(n);
       continue;
     }
     if (!d.signature_algorithm.empty() && d.signature_algorithm != "SHA256withRSA") {
@@ -353,8 +293,12 @@ void Analysis::PlanLogs() {
   for (size_t i = 0; i < nodes_.size(); ++i) {
     const Node& n = nodes_[i];
     const Digest& d = DigestOf(n);
+    Coverage& c = Cover(n.name.account, n.name.region);
+    if (Trusted(n)) c.trusted = true;
     for (size_t e = 0; e < d.log_files.size(); ++e) {
       const LogEntry& entry = d.log_files[e];
+      // A digest that can vouch lists an Insights file: CloudTrail digests them here.
+      if (Trusted(n) && entry.s3_object.find("_CloudTrail-Insight_") != std::string::npos) c.insights_digested = true;
       if (LeavesFolder(entry.s3_object)) {
         if (n.in_range) {
           Add(FindingKind::kDigestModified, n.name.account, n.name.region, Show(n.abs),
@@ -390,135 +334,18 @@ void Analysis::PlanLogs() {
 Report Analysis::Finish(const std::vector<LogHash>& hashes) {
   ClassifyHashed(hashes);
   ClassifyUnlisted();
+  StrictUnverified();
   for (const std::string& e : index_.errors) Add(FindingKind::kError, "unknown", "unknown", {}, e);
   Report report;
   report.keys_given = keys_ != nullptr;
   for (auto& [key, r] : regions_) report.regions.push_back(r);
   report.findings = std::move(findings_);
   report.unverified = std::move(notes_);
+  report.accepted = std::move(accepted_);
   std::stable_sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
     return std::tie(a.account, a.region, a.kind, a.file) < std::tie(b.account, b.region, b.kind, b.file);
   });
   return report;
-}
-
-void Analysis::ClassifyHashed(const std::vector<LogHash>& hashes) {
-  for (size_t i = 0; i < to_hash_.size() && i < hashes.size(); ++i) {
-    const LogHash& h = hashes[i];
-    const Expectation& first = expectations_[i].front();
-    const Node& first_node = nodes_[first.node];
-    std::optional<LogName> ln = ParseLogName(to_hash_[i]);
-    const std::string account = ln ? ln->account : first_node.name.account;
-    const std::string region = ln ? ln->region : first_node.name.region;
-    RegionSummary& r = Region(account, region);
-    const std::string file = Show(to_hash_[i]);
-    const std::string& listed_hash = DigestOf(first_node).log_files[first.entry].hash_value;
-    if (h.trailing_data) {
-      ++r.logs_modified;
-      Add(FindingKind::kLogTrailingData, account, region, file,
-          fmt::format("data after the first gzip member ({} members): readers that decode every member "
-                      "would show records no digest covers",
-                      h.members),
-          Show(first_node.abs), listed_hash, h.status.ok() ? h.sha256 : "");
-      continue;
-    }
-    if (!h.status.ok()) {
-      ++r.logs_unreadable;
-      Add(FindingKind::kLogUnreadable, account, region, file, std::string(h.status.message()), Show(first_node.abs),
-          listed_hash);
-      continue;
-    }
-    bool valid = true;
-    for (const Expectation& e : expectations_[i]) {
-      const LogEntry& entry = DigestOf(nodes_[e.node]).log_files[e.entry];
-      if (SameHex(entry.hash_value, h.sha256)) continue;
-      valid = false;
-      Add(FindingKind::kLogModified, account, region, file,
-          "modified: the SHA-256 of its decompressed content is not the one the digest lists",
-          Show(nodes_[e.node].abs), entry.hash_value, h.sha256);
-      break;
-    }
-    ++(valid ? r.logs_valid : r.logs_modified);
-  }
-}
-
-void Analysis::Unverified(const std::string& account, const std::string& region, const std::string& abs,
-                          std::string why) {
-  ++Region(account, region).logs_unverified;
-  notes_.push_back(Finding{FindingKind::kLogUnverified, account, region, Show(abs), {}, {}, {}, std::move(why)});
-}
-
-void Analysis::ClassifyUnlisted() {
-  std::set<std::string, std::less<>> hashed(to_hash_.begin(), to_hash_.end());
-  // Not covered log files per account/region, by delivery stamp, for the gap check.
-  std::map<std::pair<std::string, std::string>, std::vector<UnixSeconds>> not_covered;
-  for (const std::string& rel : index_.logs) {
-    const std::string abs = index_.Abs(rel);
-    if (hashed.count(abs) > 0) continue;
-    std::optional<LogName> ln = ParseLogName(rel);
-    if (!ln) {
-      // Readers (scan, cat) read it, yet CloudTrail never writes such a name.
-      const auto [account, region] = AccountRegionOfPath(abs);
-      if (listed_.count(abs) > 0) {
-        Unverified(account, region, abs, kListedUntrusted);
-        continue;
-      }
-      ++Region(account, region).logs_not_covered;
-      Add(FindingKind::kLogNotCovered, account, region, Show(abs),
-          "not covered: not a CloudTrail log file name (<account>_CloudTrail_<region>_<time>_<id>.json.gz), "
-          "and no digest lists it");
-      continue;
-    }
-    if (!LogInRange(ln->stamp)) continue;
-    RegionSummary& r = Region(ln->account, ln->region);
-    if (ln->stamp > now_ + kHour && listed_.count(abs) == 0) {
-      ++r.logs_not_covered;
-      Add(FindingKind::kLogNotCovered, ln->account, ln->region, Show(abs),
-          fmt::format("not covered: its name says it was delivered at {}, in the future", FormatIsoTime(ln->stamp)));
-      continue;
-    }
-    const Coverage& c = Cover(ln->account, ln->region);
-    const UnixSeconds t = ln->stamp;
-    const bool suspect = std::any_of(c.suspect.begin(), c.suspect.end(), [&](const Span& s) {
-      return t >= s.first - kEdgeMargin && t <= s.second + kEdgeMargin;
-    });
-    // Listed only by a digest that is modified, unsigned or out of range: not judged here.
-    if (listed_.count(abs) > 0) {
-      Unverified(ln->account, ln->region, abs, kListedUntrusted);
-      continue;
-    }
-    if (suspect) {
-      Unverified(ln->account, ln->region, abs,
-                 "in the time of a digest that is missing, modified or unsigned: nothing can say it belongs");
-      continue;
-    }
-    // Digests on both sides of it: it should be listed. Before the first
-    // digest or after the newest one, it may legitimately be undigested.
-    if (c.any && t >= c.min_start && t + kEdgeMargin <= c.max_end) {
-      ++r.logs_not_covered;
-      not_covered[{ln->account, ln->region}].push_back(t);
-      Add(FindingKind::kLogNotCovered, ln->account, ln->region, Show(abs),
-          fmt::format("not covered: delivered {} between digests of this region, but no digest lists it",
-                      FormatIsoTime(t)));
-      continue;
-    }
-    Unverified(ln->account, ln->region, abs,
-               c.any ? "outside the time the digests cover (validation was off, or it is not digested yet)"
-                     : "no digest of its account and region in the folder");
-  }
-  for (const auto& [key, c] : coverage_) {
-    for (const Span& gap : c.restarts) {
-      const auto& times = not_covered[key];
-      const auto n = std::count_if(times.begin(), times.end(), [&](UnixSeconds t) {
-        return t >= gap.first - kEdgeMargin && t <= gap.second + kEdgeMargin;
-      });
-      if (n == 0 || !DigestInRange(gap.second)) continue;
-      Add(FindingKind::kDigestGap, key.first, key.second, {},
-          fmt::format("no digest covers {} to {} although {} log files were delivered then (a new digest chain "
-                      "starts at {}: validation was off, or digests were deleted)",
-                      FormatIsoTime(gap.first), FormatIsoTime(gap.second), n, FormatIsoTime(gap.second)));
-    }
-  }
 }
 
 }  // namespace trailwatch::verify

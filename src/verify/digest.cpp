@@ -5,6 +5,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -210,15 +211,53 @@ std::optional<DigestName> ParseDigestName(std::string_view key) {
 
 std::optional<LogName> ParseLogName(std::string_view key) {
   const std::string_view name = BaseName(key);
-  constexpr std::string_view kMarker = "_CloudTrail_";
-  const size_t marker = name.find(kMarker);
-  if (marker == std::string_view::npos || marker == 0 || !name.ends_with(".json.gz")) return std::nullopt;
-  const std::string_view rest = name.substr(marker + kMarker.size());
+  LogName out;
+  std::string_view marker = "_CloudTrail_";
+  size_t at = name.find(marker);
+  if (at == std::string_view::npos) {
+    marker = "_CloudTrail-Insight_";
+    at = name.find(marker);
+    out.insight = true;
+  }
+  if (at == std::string_view::npos || at == 0 || !name.ends_with(".json.gz")) return std::nullopt;
+  const std::string_view rest = name.substr(at + marker.size());
   const size_t region_end = rest.find('_');
   if (region_end == std::string_view::npos || region_end == 0) return std::nullopt;
-  std::optional<UnixSeconds> stamp = S3DeliveryTime(name);
+  // One stamp parser for both: S3DeliveryTime reads it after "_CloudTrail_".
+  std::optional<UnixSeconds> stamp =
+      S3DeliveryTime(out.insight ? fmt::format("{}_CloudTrail_{}", name.substr(0, at), rest) : std::string(name));
   if (!stamp) return std::nullopt;
-  return LogName{std::string(name.substr(0, marker)), std::string(rest.substr(0, region_end)), *stamp};
+  out.account = std::string(name.substr(0, at));
+  out.region = std::string(rest.substr(0, region_end));
+  out.stamp = *stamp;
+  return out;
+}
+
+LogPlace PlaceOfPath(std::string_view path) {
+  std::vector<std::string_view> parts;
+  for (size_t begin = 0; begin <= path.size();) {
+    const size_t end = std::min(path.find('/', begin), path.size());
+    parts.push_back(path.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  const auto is_account = [](std::string_view s) {
+    return s.size() == 12 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  const auto is_region = [](std::string_view s) {
+    return s.find('-') != std::string_view::npos && std::all_of(s.begin(), s.end(), [](char c) {
+             return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+           });
+  };
+  LogPlace out;
+  // parts.back() is the file name: a region folder must come before it.
+  for (size_t i = parts.size() - 1; i-- > 1;) {
+    if (parts[i] != "CloudTrail" && parts[i] != "CloudTrail-Insight") continue;
+    if (i + 2 > parts.size() - 1) continue;
+    if (is_account(parts[i - 1])) out.account = std::string(parts[i - 1]);
+    if (is_region(parts[i + 1])) out.region = std::string(parts[i + 1]);
+    break;
+  }
+  return out;
 }
 
 std::string SigningString(const Digest& digest, std::string_view digest_sha256_hex) {
@@ -255,6 +294,15 @@ std::optional<std::string> HexDecode(std::string_view hex) {
     out[i] = static_cast<char>((hi << 4) | lo);
   }
   return out;
+}
+
+bool SameHex(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
 }
 
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) { Reset(); }

@@ -66,13 +66,25 @@ struct DigestName {
 std::optional<DigestName> ParseDigestName(std::string_view key);
 
 /// The account, region and delivery stamp of a log file name
-/// `<account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<unique>.json.gz`.
+/// `<account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<unique>.json.gz`, or of an
+/// Insights log file name (`_CloudTrail-Insight_` instead of `_CloudTrail_`).
 struct LogName {
   std::string account;
   std::string region;
   UnixSeconds stamp = 0;
+  bool insight = false;
 };
 std::optional<LogName> ParseLogName(std::string_view key);
+
+/// What a log file's folders say: `.../<account>/CloudTrail/<region>/...` (or
+/// CloudTrail-Insight/), the last such component of `path`. Each part is empty
+/// when the path does not say it: an account is 12 digits, a region is lower
+/// case letters, digits and '-' with at least one '-'.
+struct LogPlace {
+  std::string account;
+  std::string region;
+};
+LogPlace PlaceOfPath(std::string_view path);
 
 /// The data-signing string of the recipe (no trailing newline):
 /// digestEndTime \n digestS3Bucket/digestS3Object \n hex SHA-256 of the
@@ -83,6 +95,8 @@ std::string SigningString(const Digest& digest, std::string_view digest_sha256_h
 std::string HexEncode(std::string_view bytes);
 /// Decodes hex (either case, even length, nothing else); nullopt otherwise.
 std::optional<std::string> HexDecode(std::string_view hex);
+/// The same hex string, either case.
+bool SameHex(std::string_view a, std::string_view b);
 
 /// Streaming SHA-256 (OpenSSL EVP). Not thread-safe; one per worker.
 class Sha256 {

@@ -28,13 +28,13 @@ constexpr size_t kReadChunk = 256 * 1024;
 constexpr size_t kMaxDigestBytes = size_t{64} << 20;  // a digest of ~300k log files
 constexpr size_t kMaxSidecarBytes = 64 * 1024;
 
-bool InCloudTrailFolder(std::string_view abs) { return abs.find("/CloudTrail/") != std::string_view::npos; }
-
+// Walks FOLDER as the readers' folder walk does (input/walker.cpp), so that
+// every file `scan` would read is indexed as a log file to judge.
 class Walk {
  public:
   explicit Walk(FolderIndex* index) : index_(index) {}
 
-  void Dir(const std::string& rel, const struct stat& st) {
+  void Dir(const std::string& rel, const struct stat& st, bool in_digest) {
     if (!visited_.insert({st.st_dev, st.st_ino}).second) {
       Error(rel, "folder already visited (symlink loop or duplicate); skipped");
       return;
@@ -49,7 +49,12 @@ class Walk {
     errno = 0;
     while (const dirent* e = ::readdir(d)) {
       const std::string_view name = e->d_name;
-      if (!name.empty() && name[0] != '.') names.emplace_back(name);  // hidden, "." and ".."
+      if (name == "." || name == "..") continue;
+      if (name[0] == '.') {
+        ++index_->hidden;  // .git, .cache; readers skip them too
+      } else {
+        names.emplace_back(name);
+      }
     }
     if (errno != 0) Error(rel, std::strerror(errno));
     ::closedir(d);
@@ -60,27 +65,29 @@ class Walk {
       if (::stat(index_->Abs(child).c_str(), &est) != 0) {
         Error(child, std::strerror(errno));
       } else if (S_ISDIR(est.st_mode)) {
-        Dir(child, est);
-        // Special files and unknown names are both "other": two branches, one count.
-        // NOLINTNEXTLINE(bugprone-branch-clone)
+        if (WalkEntersFolder(name)) Dir(child, est, in_digest || IsDigestFolderName(name));
       } else if (!S_ISREG(est.st_mode)) {
         ++index_->other_files;
-      } else if (name.ends_with(".json.gz.sig")) {
-        index_->sidecars.insert(child);
-      } else if (name.ends_with(".json.gz") && name.find("_CloudTrail-Digest_") != std::string::npos) {
-        index_->digests.push_back(child);
-      } else if ((name.ends_with(".json.gz") && name.find("_CloudTrail_") != std::string::npos) ||
-                 (IsLogName(name) && InCloudTrailFolder(index_->Abs(child)))) {
-        // Also files with other names where logs live: scan and cat read
-        // them, so verify must judge them.
-        index_->logs.push_back(child);
       } else {
-        ++index_->other_files;
+        File(child, name, in_digest);
       }
     }
   }
 
  private:
+  void File(const std::string& child, const std::string& name, bool in_digest) {
+    const WalkedFile kind = ClassifyWalkedFile(name, in_digest);
+    if (kind == WalkedFile::kLog) {
+      index_->logs.push_back(child);  // read by scan and cat: judged, whatever its name
+    } else if (name.ends_with(".json.gz.sig")) {
+      index_->sidecars.insert(child);  // never a log: IsLogName is false for it
+    } else if (name.ends_with(".json.gz") && name.find("_CloudTrail-Digest_") != std::string::npos) {
+      index_->digests.push_back(child);  // kDigest, whatever folder it is in
+    } else {
+      ++index_->other_files;
+    }
+  }
+
   void Error(std::string_view rel, std::string_view what) {
     index_->errors.push_back(fmt::format("{}: {}", index_->Display(index_->Abs(rel)), what));
   }
@@ -148,7 +155,7 @@ Result<FolderIndex> IndexFolder(const std::string& folder) {
     return Status::IoError(fmt::format("{}: {}", TerminalSafe(folder), std::strerror(errno)));
   }
   if (!S_ISDIR(st.st_mode)) return Status::InvalidArgument(fmt::format("{}: not a folder", TerminalSafe(folder)));
-  Walk(&index).Dir("", st);
+  Walk(&index).Dir("", st, /*in_digest=*/false);
   return index;
 }
 

@@ -20,18 +20,20 @@ struct FolderIndex {
   std::string display_root;  ///< FOLDER as given, without trailing '/'
   std::string abs_root;      ///< FOLDER made absolute and normalized
   std::vector<std::string> digests;  ///< *_CloudTrail-Digest_*.json.gz
-  std::vector<std::string> logs;     ///< *_CloudTrail_*.json.gz, and what readers read under CloudTrail/
+  std::vector<std::string> logs;     ///< every file `scan` reads (ClassifyWalkedFile: kLog)
   std::set<std::string, std::less<>> sidecars;  ///< <digest>.sig
   std::vector<std::string> errors;   ///< unreadable folders (raw text: escape to print)
   uint64_t other_files = 0;
+  uint64_t hidden = 0;               ///< hidden entries, skipped as readers skip them
 
   /// The path to print for an absolute path (under FOLDER: FOLDER + the rest).
   std::string Display(std::string_view abs_path) const;
   std::string Abs(std::string_view rel) const { return abs_root + "/" + std::string(rel); }
 };
 
-/// Walks FOLDER recursively (symlinked folders followed once, hidden entries
-/// skipped). Fails only if FOLDER itself cannot be read.
+/// Walks FOLDER recursively as the readers do (symlinked folders followed once,
+/// hidden entries skipped, nothing below CloudTrail-Digest/ read as a log).
+/// Fails only if FOLDER itself cannot be read.
 Result<FolderIndex> IndexFolder(const std::string& folder);
 
 /// A digest file as read from disk.

@@ -69,16 +69,22 @@ std::string_view KindName(FindingKind kind) {
     case FindingKind::kLogTrailingData: return "log_trailing_data";
     case FindingKind::kLogMissing: return "log_missing";
     case FindingKind::kLogNotCovered: return "log_not_covered";
+    case FindingKind::kLogMisplaced: return "log_misplaced";
     case FindingKind::kDigestMissing: return "digest_missing";
     case FindingKind::kDigestGap: return "digest_gap";
     case FindingKind::kDigestModified: return "digest_modified";
     case FindingKind::kDigestMoved: return "digest_moved";
+    case FindingKind::kDigestNone: return "digest_none";
+    case FindingKind::kChainRestart: return "chain_restart";
     case FindingKind::kSignatureInvalid: return "signature_invalid";
     case FindingKind::kPublicKeyNotFound: return "public_key_not_found";
+    case FindingKind::kSignatureMissing: return "signature_missing";
+    case FindingKind::kRangeUnverified: return "range_unverified";
     case FindingKind::kLogUnreadable: return "log_unreadable";
     case FindingKind::kDigestInvalid: return "digest_invalid";
     case FindingKind::kError: return "error";
     case FindingKind::kLogUnverified: return "log_unverified";
+    case FindingKind::kRestartAccepted: return "restart_accepted";
   }
   return "error";
 }
@@ -140,6 +146,7 @@ std::string FormatText(const Report& report) {
     out += '\n';
   }
   for (const Finding& f : report.findings) out += TextLine(f);
+  for (const Finding& f : report.accepted) out += TextLine(f);
   for (size_t i = 0; i < report.unverified.size() && i < kMaxUnverifiedLines; ++i) {
     out += TextLine(report.unverified[i]);
   }
@@ -155,6 +162,7 @@ std::string FormatText(const Report& report) {
 std::string FormatJsonl(const Report& report) {
   std::string out;
   for (const Finding& f : report.findings) AppendJson(out, f);
+  for (const Finding& f : report.accepted) AppendJson(out, f);
   for (const Finding& f : report.unverified) AppendJson(out, f);
   return out;
 }

@@ -59,7 +59,8 @@
 //
 // WHAT IS REPORTED (kinds, see trailwatch/verify.h), and the edge rules:
 //  - digest_modified: its hash differs from the next digest's
-//    previousDigestHashValue, or it has a second gzip member. Its log files
+//    previousDigestHashValue, or it has a second gzip member, or its name
+//    says it ends more than an hour after now (forged). Its log files
 //    are then "unverified" (not checked against a listing we know is forged);
 //    its signature failure, if keys are given, is folded into this finding.
 //  - digest_moved: found away from its digestS3Object. The chain still finds
@@ -67,11 +68,19 @@
 //  - digest_missing: a previousDigestS3Object that no digest in the folder
 //    claims, unless its time is before --start (a partial download starts
 //    somewhere: pass --start). Log files in its span are "unverified".
-//  - digest_gap: (a) between a missing digest and the previous one found,
-//    more than 90 minutes (more than one hourly digest is gone); (b) between
-//    two chains (a starting digest after older digests) when log files were
-//    delivered in between: logging was on but no digest covers that time.
-//    A restart with no log files in between is normal (logging was stopped).
+//  - digest_gap: between a missing digest and the previous one found, more
+//    than 90 minutes (more than one hourly digest is gone). coverage.cpp.
+//  - chain_restart: a starting digest after older digests of the same trail
+//    (logging stopped, validation off, or digests deleted and the next one
+//    rewritten as a start): names the uncovered span, and is a problem unless
+//    an --accept-restart FROM/TO span holds the whole gap (then a
+//    restart_accepted note; log files in the gap are "unverified").
+//  - signature_missing (--public-keys): a digest no signature is found for,
+//    unless it is the newest of its chain (its signature was S3 metadata), or
+//    the digest after it is missing (digest_missing says so).
+//  - digest_none: an account and region with log files and no digest file;
+//    with --public-keys, none whose signature verified (unless a finding
+//    about its digests already says why).
 //  - log_missing / log_modified / log_trailing_data: per log file listed in a
 //    digest that is not modified. log_unreadable (an error): I/O error or
 //    corrupt gzip.
@@ -94,9 +103,13 @@
 //    valid". Without keys the chain is checked by hashes alone, and the report
 //    says that a forged digest would pass. A failed signature also makes its
 //    span suspect.
-//  - Files readers would read (.json, .jsonl, .ndjson, .gz) under a
-//    CloudTrail/ folder whose names CloudTrail never writes, or whose delivery
-//    stamp is in the future, and that no digest lists: log_not_covered.
+//  - Every file readers read (input/walker.cpp ClassifyWalkedFile: .json,
+//    .jsonl, .ndjson, .gz, not hidden, not below CloudTrail-Digest/) is
+//    judged, wherever it is. Names CloudTrail never writes, or delivery stamps
+//    in the future, that no digest lists: log_not_covered. A name and folders
+//    (<account>/CloudTrail/<region>/) that disagree: log_misplaced. Insights
+//    files: unverified in a region where no trusted digest lists one (AWS does
+//    not say whether digests do), judged like any log file where one does.
 //  - A listed key that leaves FOLDER ("..", a leading "/") is never opened:
 //    the digest is reported modified.
 //  - --end: a trail whose newest digest ends more than 90 minutes before
@@ -104,6 +117,12 @@
 //    while logging is on, even an empty one; so deleting the newest digests
 //    with their log files shows. Without --end that cannot be told from a
 //    download made right after them (the AWS CLI cannot either).
+//  - Strict (--public-keys and --end): every moment from --start (or the
+//    trail's first digest) to --end (or now) must be in some digest's span
+//    (digest_gap), the newest digest covering time before --end needs its
+//    .sig (signature_missing), and unverified log files are range_unverified.
+//  - Nothing to verify (no digest and no log file, or none in --start..--end)
+//    is an error, never "valid".
 //  - --start/--end: digests whose end time (in the name) is in
 //    [start, end + 1 hour] are checked, as [V] does; unlisted log files are
 //    judged when their stamp is in [start, end]. All digests are still read,
@@ -115,12 +134,14 @@
 #include "trailwatch/verify.h"
 
 #include <algorithm>
+#include <ctime>
 #include <optional>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include "output/write.h"
+#include "trailwatch/escape.h"
 #include "verify/analyze.h"
 #include "verify/folder.h"
 #include "verify/keys.h"
@@ -128,10 +149,70 @@
 namespace trailwatch {
 namespace verify {
 
+namespace {
+
+// --accept-restart FROM/TO: two times (ISO 8601, or "7d ago"), FROM <= TO.
+Result<std::vector<Span>> ParseAcceptedRestarts(const std::vector<std::string>& texts) {
+  const UnixSeconds now = static_cast<UnixSeconds>(std::time(nullptr));
+  std::vector<Span> spans;
+  for (const std::string& text : texts) {
+    const size_t slash = text.find('/');
+    if (slash == std::string::npos) {
+      return Status::InvalidArgument(
+          fmt::format("--accept-restart {}: expected FROM/TO, two times (as the chain_restart finding prints)",
+                      TerminalSafe(text)));
+    }
+    Result<UnixSeconds> from = ParseTimeArgument(std::string_view(text).substr(0, slash), now);
+    Result<UnixSeconds> to = ParseTimeArgument(std::string_view(text).substr(slash + 1), now);
+    if (!from.ok() || !to.ok()) {
+      return Status::InvalidArgument(fmt::format("--accept-restart {}: {}", TerminalSafe(text),
+                                                 (from.ok() ? to : from).status().message()));
+    }
+    if (from.value() > to.value()) {
+      return Status::InvalidArgument(fmt::format("--accept-restart {}: FROM is after TO", TerminalSafe(text)));
+    }
+    spans.emplace_back(from.value(), to.value());
+  }
+  return spans;
+}
+
+// Nothing judged at all is not success: say why, as an error.
+std::optional<Status> NothingToVerify(const FolderIndex& index, const Report& report, const VerifyOptions& options) {
+  if (index.digests.empty() && index.logs.empty()) {
+    std::string why = fmt::format("nothing to verify: no CloudTrail digest or log file in {} ({} other file{}",
+                                  TerminalSafe(index.display_root), index.other_files, index.other_files == 1 ? "" : "s");
+    if (index.hidden > 0) why += fmt::format(", {} hidden entr{} skipped", index.hidden, index.hidden == 1 ? "y" : "ies");
+    why += ")";
+    if (!index.errors.empty()) {
+      why += fmt::format("; {} could not be read, the first: {}", index.errors.size(), TerminalSafe(index.errors[0]));
+    }
+    return Status::NotFound(why);
+  }
+  if (!report.findings.empty() || !report.unverified.empty() || !report.accepted.empty()) return std::nullopt;
+  for (const RegionSummary& r : report.regions) {
+    if (r.digests + r.logs_valid + r.logs_modified + r.logs_deleted + r.logs_not_covered + r.logs_unverified +
+            r.logs_unreadable > 0) {
+      return std::nullopt;
+    }
+  }
+  std::string range;
+  if (options.start) range += fmt::format(" from {}", FormatIsoTime(*options.start));
+  if (options.end) range += fmt::format(" up to {}", FormatIsoTime(*options.end));
+  if (!options.end) range += " on";
+  return Status::NotFound(fmt::format("nothing to verify{}: no digest ends and no log file was delivered then ({} "
+                                      "digests and {} log files in {} lie outside)",
+                                      range, index.digests.size(), index.logs.size(),
+                                      TerminalSafe(index.display_root)));
+}
+
+}  // namespace
+
 Result<Report> Verify(const VerifyOptions& options) {
   if (options.start && options.end && *options.start > *options.end) {
     return Status::InvalidArgument("--start is after --end");
   }
+  Result<std::vector<Span>> accepted = ParseAcceptedRestarts(options.accept_restarts);
+  if (!accepted.ok()) return accepted.status();
   std::optional<PublicKeySet> keys;
   if (!options.public_keys.empty()) {
     Result<PublicKeySet> loaded = PublicKeySet::Load(options.public_keys);
@@ -140,17 +221,23 @@ Result<Report> Verify(const VerifyOptions& options) {
   }
   Result<FolderIndex> index = IndexFolder(options.folder);
   if (!index.ok()) return index.status();
+  if (index.value().digests.empty() && index.value().logs.empty()) {
+    return *NothingToVerify(index.value(), Report{}, options);
+  }
   const size_t jobs =
       options.jobs > 0 ? options.jobs : std::max<size_t>(1, std::thread::hardware_concurrency());
 
   // Digests are small: all of them are read, whatever --start/--end say.
   std::vector<LoadedDigest> digests = LoadDigests(index.value(), jobs);
   // Chains, locations, digest hashes and signatures; the log files to hash.
-  Analysis analysis(index.value(), std::move(digests), options, keys ? &*keys : nullptr);
+  Analysis analysis(index.value(), std::move(digests), options, keys ? &*keys : nullptr,
+                    std::move(accepted).value());
   const std::vector<std::string>& to_hash = analysis.Plan();
   // The expensive part: inflate and hash every listed log file.
   const std::vector<LogHash> hashes = HashLogs(to_hash, jobs);
-  return analysis.Finish(hashes);
+  Report report = analysis.Finish(hashes);
+  if (std::optional<Status> nothing = NothingToVerify(index.value(), report, options)) return *nothing;
+  return report;
 }
 
 }  // namespace verify

@@ -1,5 +1,5 @@
 // verify_fuzz: libFuzzer target for the digest parser of `verify` and the
-// other parsers that read untrusted files: names, sidecars, public key lists.
+// other parsers that read untrusted files: names, paths, sidecars, public key lists.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -27,7 +27,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)trailwatch::verify::ParseDigestName(d.digest_s3_object);
   }
   (void)trailwatch::verify::ParseDigestName(text);
-  (void)trailwatch::verify::ParseLogName(text);
+  if (auto log = trailwatch::verify::ParseLogName(text)) {
+    if (log->account.empty() || log->region.empty() || log->region.find('_') != std::string::npos) abort();
+  }
+  // Log file places: the account is 12 digits, the region has no '/'.
+  const trailwatch::verify::LogPlace place = trailwatch::verify::PlaceOfPath(text);
+  if (!place.account.empty() && place.account.size() != 12) abort();
+  if (place.region.find('/') != std::string::npos) abort();
   if (auto sig = trailwatch::verify::ParseSidecar(text); sig.ok()) {
     if (!trailwatch::verify::HexDecode(sig.value())) abort();
   }

@@ -3,7 +3,7 @@
 file integrity validation on, for the `trailwatch verify` tests.
 
     make_digest_folder.py OUTDIR [--tamper KIND] [--hours N] [--logs-per-hour N]
-                                 [--records-per-log N] [--keys-from DIR]
+                                 [--records-per-log N] [--keys-from DIR] [--restart H:GAP]
 
 OUTDIR/bucket/     the download: AWSLogs/111122223333/CloudTrail/<region>/... log
                    files and CloudTrail-Digest/<region>/... digest files for a
@@ -22,6 +22,11 @@ OUTDIR/expect.json what `trailwatch verify` must report: {"tamper": KIND,
                    "public_keys": "keys/public-keys.json", "findings":
                    [{"kind": ..., "file": path relative to OUTDIR/bucket}],
                    "digests": N, "logs": N}.
+
+--restart H:GAP: logging of us-east-1 stops after its hour H-1 and starts again GAP
+hours later: digest H is a starting digest (previousDigest* null), the last digest
+before the restart keeps a .sig sidecar (as a user who saved it would), and
+expect.json gets "restart": "<end of the last digest>/<start of the new chain>".
 
 --tamper KIND, applied after everything is written (nothing else changes):
   delete-log      a log file is deleted                      -> log_missing
@@ -147,11 +152,15 @@ def make_log(bucket_dir, region, stamp, rng, records_per_log):
             "hashAlgorithm": "SHA-256", "newestEventTime": max(times), "oldestEventTime": min(times)}
 
 
-def write_chain(bucket_dir, key, region, spans, backfill=False):
-    """Writes one chain of digests (spans: [(start, end, logFiles)], oldest first)."""
+def write_chain(bucket_dir, key, region, spans, backfill=False, restart=None):
+    """Writes one chain of digests (spans: [(start, end, logFiles)], oldest first);
+    the digest at index `restart` starts a new chain."""
     previous = None  # (key, uncompressed bytes, signature hex)
     written = []
-    for start, end, logs in spans:
+    for index, (start, end, logs) in enumerate(spans):
+        if index == restart:  # the old chain's last signature is S3 metadata: a sidecar keeps it
+            write(os.path.join(bucket_dir, previous[0] + ".sig"), (previous[2] + "\n").encode())
+            previous = None
         dkey = digest_key(region, end, backfill)
         times = [t for entry in logs for t in (entry["newestEventTime"], entry["oldestEventTime"])]
         body = {
@@ -251,7 +260,9 @@ def main():
     ap.add_argument("--logs-per-hour", type=int, default=3)
     ap.add_argument("--records-per-log", type=int, default=3)
     ap.add_argument("--keys-from", metavar="DIR", help="reuse the private keys in DIR (an earlier OUTDIR/private)")
+    ap.add_argument("--restart", metavar="H:GAP", help="us-east-1's chain restarts at hour H after GAP hours off")
     args = ap.parse_args()
+    restart_at, restart_gap = (int(x) for x in args.restart.split(":")) if args.restart else (None, 0)
 
     out = args.outdir
     for sub in ("bucket", "keys", "wrong-keys", "private"):
@@ -263,13 +274,16 @@ def main():
     write_keys(out, keys, wrong)
 
     rng = random.Random(20261120)
-    logs, digests = {}, {}
+    logs, digests, restart_span = {}, {}, None
     for region, (first, count, empty_hour) in REGIONS.items():
         count = args.hours or count
         spans, logs[region] = [], []
+        restart = restart_at if region == "us-east-1" else None
         for h in range(count):
-            start = first + timedelta(hours=h)
+            start = first + timedelta(hours=h + (restart_gap if restart is not None and h >= restart else 0))
             end = start + timedelta(hours=1)
+            if h == restart:
+                restart_span = f"{iso(spans[-1][1])}/{iso(start)}"
             entries = []
             if h != empty_hour:
                 for i in range(args.logs_per_hour):
@@ -277,7 +291,7 @@ def main():
                     entries.append(make_log(bucket_dir, region, stamp, rng, args.records_per_log))
             logs[region].append([e["s3Object"] for e in entries])
             spans.append((start, end, entries))
-        digests[region] = write_chain(bucket_dir, keys[region], region, spans)
+        digests[region] = write_chain(bucket_dir, keys[region], region, spans, restart=restart)
     # A backfill digest: a log file of us-east-1's first hour that a processing
     # delay kept out of the hourly digest. Its own chain, its own sidecar.
     start = REGIONS["us-east-1"][0]
@@ -297,6 +311,8 @@ def main():
         "digests": sum(len(d) for d in digests.values()) + len(backfill),
         "logs": sum(len(h) for r in logs.values() for h in r) + 1,
     }
+    if restart_span:
+        expect["restart"] = restart_span
     write(os.path.join(out, "expect.json"), (json.dumps(expect, indent=2) + "\n").encode())
     print(f"{out}: {expect['digests']} digests, {expect['logs']} log files" +
           (f", tampered: {args.tamper}" if args.tamper else ""))

@@ -12,6 +12,24 @@ verify` says about each.
   delete-head      delete the newest digest, its .sig and its log files
   odd-names        log files whose names CloudTrail never writes (readers read them)
   traversal        the newest digest (its .sig dropped) lists ../../<TARGET>
+  no-digests       delete every CloudTrail-Digest/ folder (digests and .sig sidecars)
+  hide-digests     rename CloudTrail-Digest/ to .CloudTrail-Digest/ (hidden: no reader looks there)
+  rename-digests   rename CloudTrail-Digest/ to CloudTrail-Digest-old/
+  unsign-middle    drop every .sig; set the newest digest's previousDigestSignature to null; rewrite the
+                   digest before it without its first log file (deleted) and recompute the newest
+                   digest's previousDigestHashValue: nothing signed covers that hour any more
+  fake-restart     drop every .sig; delete the digest before the newest with its log files; make the
+                   newest a starting digest (previousDigest* null), as if logging had been restarted
+  widen-restart    (on a folder made with --restart) delete the last digest before the restart, its
+                   .sig and its log files: the gap grows past what --accept-restart acknowledged
+  misplaced        a us-east-1 log file copied into eu-west-1's folder; a log file named for another
+                   account in this account's folder
+  hidden-places    log files readers read where CloudTrail never writes them: outside CloudTrail/,
+                   under other case spellings, under CloudTrail-Insight/ (Insights name and other)
+  forged-insight   an Insights log file (a name CloudTrail writes under CloudTrail-Insight/)
+  future-digest    a digest after the newest, named for 2099, linked to it with the newest's .sig
+                   as its previousDigestSignature, listing a log file named for 2099
+  forged-cover     delete CloudTrail-Digest/ and plant one unsigned digest per region (no log files)
 """
 import glob
 import gzip
@@ -39,7 +57,7 @@ def write(key, data):
     path = os.path.join(B, key)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "wb") as f:
-        f.write(gzip.compress(data, mtime=0))
+        f.write(gzip.compress(data, mtime=0) if key.endswith(".gz") else data)
 
 
 def hourly_digests(region):
@@ -48,8 +66,8 @@ def hourly_digests(region):
     return [k for k in keys if not k.endswith("_backfill.json.gz")]
 
 
-def new_log(name):
-    key = f"{A}/CloudTrail/us-east-1/2026/11/20/{name}"
+def new_log(name, folder=f"{A}/CloudTrail/us-east-1/2026/11/20"):
+    key = f"{folder}/{name}"
     content = b'{"Records":[{"eventName":"DeleteTrail","eventTime":"2026-11-20T01:30:00Z"}]}'
     write(key, content)
     return key, hashlib.sha256(content).hexdigest()
@@ -110,5 +128,74 @@ elif kind == "traversal":
     body["logFiles"].append({"s3Bucket": "b", "s3Object": "../" * 12 + target.lstrip("/"), "hashValue": "00",
                              "hashAlgorithm": "SHA-256"})
     write(head, json.dumps(body).encode())
+elif kind in ("no-digests", "hide-digests", "rename-digests"):
+    for path in glob.glob(f"{B}/AWSLogs/*/CloudTrail-Digest"):
+        if kind == "no-digests":
+            shutil.rmtree(path)
+        else:
+            os.rename(path, os.path.join(os.path.dirname(path), ".CloudTrail-Digest" if kind == "hide-digests"
+                                         else "CloudTrail-Digest-old"))
+elif kind in ("unsign-middle", "fake-restart"):
+    for sig in glob.glob(f"{B}/**/*.sig", recursive=True):
+        os.remove(sig)
+    chain = hourly_digests("us-east-1")
+    head, before = chain[-1], chain[-2]
+    body = json.loads(read(head))
+    victim = json.loads(read(before))
+    if kind == "unsign-middle":
+        gone = victim["logFiles"].pop(0)["s3Object"]
+        os.remove(os.path.join(B, gone))
+        write(before, json.dumps(victim).encode())
+        body["previousDigestSignature"] = None
+        body["previousDigestHashValue"] = hashlib.sha256(read(before)).hexdigest()
+    else:
+        for entry in victim["logFiles"]:
+            os.remove(os.path.join(B, entry["s3Object"]))
+        os.remove(os.path.join(B, before))
+        for field in ("S3Bucket", "S3Object", "HashValue", "HashAlgorithm", "Signature"):
+            body["previousDigest" + field] = None
+    write(head, json.dumps(body).encode())
+elif kind == "widen-restart":
+    chain = hourly_digests("us-east-1")
+    restart = next(k for k in chain if json.loads(read(k))["previousDigestS3Object"] is None and k != chain[0])
+    last = chain[chain.index(restart) - 1]
+    for entry in json.loads(read(last))["logFiles"]:
+        os.remove(os.path.join(B, entry["s3Object"]))
+    os.remove(os.path.join(B, last))
+    os.remove(os.path.join(B, last + ".sig"))
+elif kind == "misplaced":
+    first = json.loads(read(hourly_digests("us-east-1")[0]))["logFiles"][0]["s3Object"]
+    moved = first.replace("/CloudTrail/us-east-1/", "/CloudTrail/eu-west-1/")
+    os.makedirs(os.path.dirname(os.path.join(B, moved)), exist_ok=True)
+    shutil.copyfile(os.path.join(B, first), os.path.join(B, moved))
+    new_log("999988887777_CloudTrail_us-east-1_20261120T0130Z_EVIL.json.gz")
+elif kind == "hidden-places":
+    new_log("evil.json", f"{A}")
+    new_log(evil, "downloads")
+    new_log(evil, f"{A}/cloudtrail/us-east-1/2026/11/20")
+    new_log("evil.ndjson", f"{A}/CloudTrail/us-east-1/2026/11/20")
+    new_log("evil.jsonl", f"{A}/CloudTrail-Insight/us-east-1/2026/11/20")
+    new_log("evil.json.gz", f"{A}/cloudtrail-digest/us-east-1/2026/11/20")
+elif kind == "forged-insight":
+    new_log("111122223333_CloudTrail-Insight_us-east-1_20261120T0130Z_EVIL.json.gz",
+            f"{A}/CloudTrail-Insight/us-east-1/2026/11/20")
+elif kind == "future-digest":
+    head = hourly_digests("us-east-1")[-1]
+    with open(os.path.join(B, head + ".sig")) as f:
+        signature = f.read().strip()
+    forged_digest(f"{A}/CloudTrail-Digest/us-east-1/2099/12/31/111122223333_CloudTrail-Digest_us-east-1_"
+                  "management-events_us-east-1_20991231T230031Z.json.gz", "2099-12-31T22:00:31Z",
+                  "2099-12-31T23:00:31Z",
+                  [new_log("111122223333_CloudTrail_us-east-1_20991231T2230Z_EVIL.json.gz",
+                           f"{A}/CloudTrail/us-east-1/2099/12/31")],
+                  {"previousDigestS3Bucket": "trailwatch-test-bucket", "previousDigestS3Object": head,
+                   "previousDigestHashValue": hashlib.sha256(read(head)).hexdigest(),
+                   "previousDigestHashAlgorithm": "SHA-256", "previousDigestSignature": signature})
+elif kind == "forged-cover":
+    shutil.rmtree(f"{B}/{A}/CloudTrail-Digest")
+    for region in ("us-east-1", "eu-west-1"):
+        forged_digest(f"{A}/CloudTrail-Digest/{region}/2026/11/20/111122223333_CloudTrail-Digest_{region}_"
+                      f"management-events_us-east-1_20261120T000031Z.json.gz", "2026-11-19T23:00:31Z",
+                      "2026-11-20T00:00:31Z", [])
 else:
     sys.exit(f"unknown attack {kind}")

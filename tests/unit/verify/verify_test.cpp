@@ -10,11 +10,13 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <set>
 
 #include <fmt/format.h>
 
 #include "test_util.h"
 #include "trailwatch/byte_source.h"
+#include "trailwatch/input.h"
 #include "trailwatch/verify.h"
 #include "verify/digest.h"
 #include "verify/folder.h"
@@ -94,9 +96,11 @@ class Bucket {
   std::string Path(const std::string& key) const { return dir_.path() + "/" + key; }
 
   // A log file delivered at `t` (minute precision), listed by the next digest.
-  std::string Log(const std::string& region, UnixSeconds t, bool listed = true) {
-    const std::string key = fmt::format("{}/CloudTrail/{}/2026/11/20/111122223333_CloudTrail_{}_{}_u{}.json.gz",
-                                        prefix_, region, region, Stamp(t, false), ++counter_);
+  // `insight`: an Insights log file (CloudTrail-Insight/, _CloudTrail-Insight_).
+  std::string Log(const std::string& region, UnixSeconds t, bool listed = true, bool insight = false) {
+    const char* kind = insight ? "CloudTrail-Insight" : "CloudTrail";
+    const std::string key = fmt::format("{}/{}/{}/2026/11/20/111122223333_{}_{}_{}_u{}.json.gz", prefix_, kind,
+                                        region, kind, region, Stamp(t, false), ++counter_);
     const std::string content = fmt::format("{{\"Records\":[{}]}}", test::MakeRecord(FormatIsoTime(t - 60)));
     dir_.Write(key, test::Gzip(content));
     if (listed) pending_[region].push_back({key, Sha256Hex(content)});
@@ -104,8 +108,10 @@ class Bucket {
   }
 
   // The digest for (start, start + 1h] listing the pending logs; `restart`
-  // starts a new chain. Returns its key.
-  std::string Digest(const std::string& region, UnixSeconds start, bool restart = false, bool backfill = false) {
+  // starts a new chain; `null_signature` links to the previous digest but with
+  // previousDigestSignature null. Returns its key.
+  std::string Digest(const std::string& region, UnixSeconds start, bool restart = false, bool backfill = false,
+                     bool null_signature = false) {
     const UnixSeconds end = start + 3600;
     const std::string key =
         fmt::format("{}/CloudTrail-Digest/{}/2026/11/20/111122223333_CloudTrail-Digest_{}_my_trail_us-east-1_{}{}"
@@ -121,6 +127,7 @@ class Bucket {
     pending_[region].clear();
     Prev& prev = prev_[region + (backfill ? "/b" : "")];
     if (restart) prev = Prev{};
+    if (null_signature) prev.signature.clear();
     const auto q = [](const std::string& s) { return s.empty() ? std::string("null") : "\"" + s + "\""; };
     const std::string json = fmt::format(
         R"({{"awsAccountId":"111122223333","digestStartTime":"{}","digestEndTime":"{}","digestS3Bucket":"{}",)"
@@ -142,6 +149,9 @@ class Bucket {
     const Prev& prev = prev_[region + (backfill ? "/b" : "")];
     dir_.Write(prev.key + ".sig", prev.signature + "\n");
   }
+
+  // Any file, e.g. one CloudTrail never writes.
+  std::string Raw(const std::string& key, std::string_view content) const { return dir_.Write(key, content); }
 
   // The public key as <fingerprint>.der, in a hidden folder the walk skips.
   std::string Keys() const { return dir_.Write(std::string(".keys/") + kFingerprint + ".der", Der(TestKey(), false)); }
@@ -536,13 +546,17 @@ TEST_CASE("verify: the edges of coverage and of the chain", "[verify]") {
     REQUIRE(Kinds(r) == Strings{"digest_missing", "digest_gap"});
     CHECK(r.findings[0].file == b.Path(d2));
   }
-  SECTION("a new chain: a gap only if log files were delivered in it") {
+  SECTION("a new chain after older digests: the hours between are named") {
     Bucket b;
     b.Digest("us-east-1", kT0);
     b.Digest("us-east-1", kT0 + 5 * kH, /*restart=*/true);
-    CHECK(Run(b).findings.empty());
+    Report r = Run(b);
+    REQUIRE(Kinds(r) == Strings{"chain_restart"});
+    CHECK_THAT(r.findings[0].message, Contains("no digest covers 2026-11-20T01:00:31Z to 2026-11-20T05:00:31Z (4 hours)"));
     b.Log("us-east-1", kT0 + 3 * kH, false);
-    REQUIRE(Kinds(Run(b)) == Strings{"log_not_covered", "digest_gap"});
+    r = Run(b);
+    REQUIRE(Kinds(r) == Strings{"log_not_covered", "chain_restart"});
+    CHECK_THAT(r.findings[1].message, Contains("although 1 log files were delivered then"));
   }
   SECTION("backfill digests are their own chain and cover their log files") {
     Bucket b;
@@ -607,4 +621,255 @@ TEST_CASE("verify: output formats escape file names", "[verify]") {
   CHECK_THAT(jsonl, Contains(R"("kind":"log_modified")"));
   r.findings[0].digest.clear();
   CHECK_THAT(FormatJsonl(r), Contains(R"("digest":null)"));
+}
+
+TEST_CASE("verify: log files without any digest, or nothing at all, are never success", "[verify]") {
+  SECTION("an account and region with log files and no digest file") {
+    Bucket b;
+    b.Log("us-east-1", kT0 + 600);
+    b.Digest("us-east-1", kT0);
+    b.Log("eu-west-1", kT0 + 600, false);
+    b.Log("eu-west-1", kT0 + 900, false);
+    Report r = Run(b);
+    REQUIRE(Kinds(r) == Strings{"digest_none"});
+    CHECK(r.findings[0].region == "eu-west-1");
+    CHECK_THAT(r.findings[0].message, Contains("2 log files and no digest of this account and region"));
+    CHECK(r.unverified.size() == 2);  // each named
+    CHECK(r.ExitCode() == 1);
+  }
+  SECTION("with keys, digests that cannot be verified are no digest") {
+    Bucket b;
+    b.Log("us-east-1", kT0 + 600);
+    b.Digest("us-east-1", kT0);  // the newest digest, no .sig
+    VerifyOptions o;
+    CHECK(Run(b, o).findings.empty());
+    o.public_keys = b.Keys();
+    Report r = Run(b, o);
+    REQUIRE(Kinds(r) == Strings{"digest_none"});
+    CHECK_THAT(r.findings[0].message, Contains("1 log file and no digest of this account and region that can be verified"));
+    b.Sidecar("us-east-1");
+    CHECK(Run(b, o).findings.empty());
+  }
+  SECTION("an empty folder, a folder of other files, nothing in --start..--end: an error") {
+    TempDir d;
+    VerifyOptions o;
+    o.folder = d.path();
+    Result<Report> r = Verify(o);
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(std::string(r.status().message()), Contains("nothing to verify: no CloudTrail digest or log file in"));
+    d.Write("notes/README.txt", "x");
+    d.Write(".CloudTrail-Digest/111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20261120T010031Z.json.gz", "x");
+    r = Verify(o);
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(std::string(r.status().message()), Contains("(1 other file, 1 hidden entry skipped)"));
+    Bucket b;
+    ThreeHours(b);
+    o.folder = b.root();
+    o.start = kT0 + 30 * kH;
+    r = Verify(o);
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(std::string(r.status().message()), Contains("nothing to verify from 2026-11-21T06:00:31Z on"));
+  }
+}
+
+TEST_CASE("verify: with keys, a digest nothing signs is a problem; a restart is one until accepted", "[verify]") {
+  VerifyOptions o;
+  SECTION("the next digest links to it with previousDigestSignature null") {
+    Bucket b;
+    b.Log("us-east-1", kT0 + 600);
+    b.Digest("us-east-1", kT0);
+    b.Log("us-east-1", kT0 + kH + 600);
+    const std::string middle = b.Digest("us-east-1", kT0 + kH);
+    b.Digest("us-east-1", kT0 + 2 * kH, false, false, /*null_signature=*/true);
+    b.Sidecar("us-east-1");
+    CHECK(Run(b).findings.empty());  // without keys nothing is signed anyway
+    o.public_keys = b.Keys();
+    Report r = Run(b, o);
+    REQUIRE(Kinds(r) == Strings{"signature_missing"});
+    CHECK(r.findings[0].file == b.Path(middle));
+    CHECK_THAT(r.findings[0].message, Contains("has previousDigestSignature null"));
+    CHECK(r.regions[0].logs_unverified == 1);
+  }
+  SECTION("the newest digest of a chain is excused (no --end), unless a later digest exists") {
+    Bucket b;
+    ThreeHours(b);
+    std::filesystem::remove_all(b.root() + "/AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/11/20/" +
+                                "111122223333_CloudTrail-Digest_us-east-1_my_trail_us-east-1_20261120T030031Z.json.gz.sig");
+    o.public_keys = b.Keys();
+    Report r = Run(b, o);
+    CHECK(r.findings.empty());
+    CHECK(r.regions[0].signatures_not_checked == 1);
+    CHECK_THAT(FormatText(r), Contains("no problem found"));
+  }
+  SECTION("a restart: hours named, exit 1, until --accept-restart covers exactly them") {
+    Bucket b;
+    b.Log("us-east-1", kT0 + 600);
+    const std::string old_head = b.Digest("us-east-1", kT0);
+    b.Sidecar("us-east-1");
+    b.Log("us-east-1", kT0 + 3 * kH + 600);
+    b.Digest("us-east-1", kT0 + 3 * kH, /*restart=*/true);
+    b.Sidecar("us-east-1");
+    o.public_keys = b.Keys();
+    Report r = Run(b, o);
+    REQUIRE(Kinds(r) == Strings{"chain_restart"});
+    CHECK_THAT(r.findings[0].message, Contains("--accept-restart 2026-11-20T01:00:31Z/2026-11-20T03:00:31Z"));
+    o.accept_restarts = {"2026-11-20T01:00:31Z/2026-11-20T03:00:31Z"};
+    r = Run(b, o);
+    CHECK(r.findings.empty());
+    REQUIRE(r.accepted.size() == 1);
+    CHECK(KindName(r.accepted[0].kind) == "restart_accepted");
+    CHECK(r.ExitCode() == 0);
+    CHECK_THAT(FormatText(r), Contains("all valid: 2 digests, 2 log files"));
+    // A log file delivered in the accepted gap: unverified, not a problem.
+    b.Log("us-east-1", kT0 + 2 * kH, false);
+    r = Run(b, o);
+    CHECK(r.findings.empty());
+    CHECK(r.regions[0].logs_unverified == 1);
+    // Acceptance covers the gap it names, not a wider one, nor the old chain's unsigned head.
+    o.accept_restarts = {"2026-11-20T01:30:00Z/2026-11-20T03:00:31Z"};
+    CHECK(Kinds(Run(b, o)) == Strings{"log_not_covered", "chain_restart"});
+    o.accept_restarts = {"2026-11-20T01:00:31Z/2026-11-20T03:00:31Z"};
+    std::filesystem::remove(b.Path(old_head + ".sig"));
+    r = Run(b, o);
+    REQUIRE(Kinds(r) == Strings{"signature_missing"});
+    CHECK(r.findings[0].file == b.Path(old_head));
+    CHECK_THAT(r.findings[0].message, Contains("starts a new chain"));
+  }
+  SECTION("--accept-restart must be FROM/TO with FROM <= TO") {
+    Bucket b;
+    ThreeHours(b);
+    for (const char* bad : {"2026-11-20T01:00:00Z", "2026-11-20T03:00:00Z/2026-11-20T01:00:00Z", "a/b"}) {
+      o.folder = b.root();
+      o.accept_restarts = {bad};
+      Result<Report> r = Verify(o);
+      REQUIRE_FALSE(r.ok());
+      CHECK_THAT(std::string(r.status().message()), Contains("--accept-restart"));
+    }
+  }
+}
+
+TEST_CASE("verify: every file the readers read is judged, its place from path and name", "[verify]") {
+  SECTION("IndexFolder's log files are exactly what ExpandInputs reads") {
+    Bucket b;
+    ThreeHours(b);
+    const std::string a = "AWSLogs/111122223333/";
+    for (const std::string& key : Strings{
+             a + "evil.json", a + "cloudtrail/us-east-1/x_CloudTrail_us-east-1_20261120T0130Z_E.json.gz",
+          a + "CloudTrail-Insight/us-east-1/111122223333_CloudTrail-Insight_us-east-1_20261120T0130Z_E.json.gz",
+          a + "CloudTrail/us-east-1/a.ndjson", a + "CloudTrail/us-east-1/a.jsonl", a + "CloudTrail/us-east-1/a.gz",
+          a + "CloudTrail/us-east-1/a.JSON", a + "CloudTrail/us-east-1/.hidden.json", a + ".git/x.json",
+          a + "CloudTrail-Digest/us-east-1/x.json", a + "cloudtrail-digest/us-east-1/x.json", "top.json",
+             a + "CloudTrail/us-east-1/y_CloudTrail-Digest_z.json", a + "CloudTrail/us-east-1/notes.txt"}) {
+      b.Raw(key, "{}");
+    }
+    Result<FolderIndex> index = IndexFolder(b.root());
+    REQUIRE(index.ok());
+    WalkCounts counts;
+    std::vector<std::string> errors;
+    std::set<std::string> read, judged;
+    for (const InputFile& f : ExpandInputs({b.root()}, {}, &counts, &errors)) {
+      read.insert(f.path.substr(b.root().size() + 1));
+    }
+    judged.insert(index.value().logs.begin(), index.value().logs.end());
+    CHECK(read == judged);
+    CHECK(judged.size() == 3 + 8);
+    CHECK(judged.count(a + "cloudtrail-digest/us-east-1/x.json") == 1);
+    CHECK(judged.count(a + "CloudTrail-Digest/us-east-1/x.json") == 0);
+  }
+  SECTION("names and places") {
+    std::optional<LogName> ln = ParseLogName("a/111122223333_CloudTrail-Insight_eu-west-1_20261120T0130Z_x.json.gz");
+    REQUIRE(ln);
+    CHECK(ln->insight);
+    CHECK(ln->region == "eu-west-1");
+    CHECK(ln->stamp == *ParseIsoTime("2026-11-20T01:30:00Z"));
+    LogPlace p = PlaceOfPath("/d/AWSLogs/o-x/111122223333/CloudTrail/us-east-1/2026/11/20/f.json.gz");
+    CHECK(p.account == "111122223333");
+    CHECK(p.region == "us-east-1");
+    p = PlaceOfPath("/d/mine/CloudTrail/eu-west-1/f.json.gz");  // not an account folder
+    CHECK(p.account.empty());
+    CHECK(p.region == "eu-west-1");
+    p = PlaceOfPath("/d/111122223333/CloudTrail/f.json.gz");  // no region folder
+    CHECK(p.account.empty());
+    CHECK(p.region.empty());
+    CHECK(PlaceOfPath("/d/cloudtrail/us-east-1/f.json.gz").region.empty());
+  }
+  SECTION("Insights files: judged like the others once a signed digest lists one") {
+    Bucket b;
+    b.Log("us-east-1", kT0 + 600);
+    b.Digest("us-east-1", kT0);
+    const std::string unlisted = b.Log("us-east-1", kT0 + kH + 600, false, /*insight=*/true);
+    b.Digest("us-east-1", kT0 + kH);
+    b.Sidecar("us-east-1");
+    VerifyOptions o;
+    o.public_keys = b.Keys();
+    Report r = Run(b, o);
+    CHECK(r.findings.empty());  // no digest lists an Insights file: AWS may not digest them
+    REQUIRE(r.unverified.size() == 1);
+    CHECK_THAT(r.unverified[0].message, Contains("an Insights log file"));
+    b.Log("us-east-1", kT0 + 2 * kH + 600, true, /*insight=*/true);
+    b.Digest("us-east-1", kT0 + 2 * kH);
+    b.Sidecar("us-east-1");
+    r = Run(b, o);
+    REQUIRE(Kinds(r) == Strings{"log_not_covered"});
+    CHECK(r.findings[0].file == b.Path(unlisted));
+    CHECK(r.regions[0].logs_valid == 2);
+  }
+  SECTION("a log file whose name and folders disagree is misplaced; odd names anywhere are not covered") {
+    Bucket b;
+    b.Log("us-east-1", kT0 + 600);
+    b.Digest("us-east-1", kT0);
+    b.Digest("us-east-1", kT0 + kH);
+    const std::string other_region = b.Raw(
+        "AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/20/111122223333_CloudTrail_eu-west-1_20261120T0110Z_x.json.gz",
+        test::Gzip("{\"Records\":[]}"));
+    const std::string outside = b.Raw("AWSLogs/111122223333/evil.json", "{\"Records\":[]}");
+    Report r = Run(b);
+    REQUIRE(Kinds(r) == Strings{"log_misplaced", "log_not_covered"});
+    CHECK(r.findings[0].file == other_region);
+    CHECK(r.findings[0].region == "us-east-1");
+    CHECK_THAT(r.findings[0].message, Contains("its name says account 111122223333 region eu-west-1"));
+    CHECK(r.findings[1].file == outside);
+    CHECK(r.findings[1].account == "unknown");
+  }
+}
+
+TEST_CASE("verify: with keys and --end, no part of the time up to --end is left unverified", "[verify]") {
+  Bucket b;
+  ThreeHours(b);
+  VerifyOptions o;
+  o.public_keys = b.Keys();
+  o.end = kT0 + 3 * kH;  // the newest digest's end
+  Report r = Run(b, o);
+  CHECK(r.findings.empty());
+  CHECK_THAT(FormatText(r), Contains("all valid"));
+  SECTION("the newest digest without its .sig, --end in its hour") {
+    std::filesystem::remove(b.Path("AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/11/20/"
+                                   "111122223333_CloudTrail-Digest_us-east-1_my_trail_us-east-1_20261120T030031Z.json.gz.sig"));
+    r = Run(b, o);
+    REQUIRE(Kinds(r) == Strings{"signature_missing", "range_unverified"});
+    CHECK_THAT(r.findings[0].message, Contains("pick an --end before 2026-11-20T02:00:31Z"));
+    o.end = kT0 + 2 * kH - 60;  // the newest digest is then out of range
+    CHECK(Run(b, o).findings.empty());
+  }
+  SECTION("time after the newest digest, or before the first one after --start") {
+    o.end = kT0 + 3 * kH + 60;
+    r = Run(b, o);
+    REQUIRE(Kinds(r) == Strings{"digest_gap"});
+    CHECK_THAT(r.findings[0].message, Contains("after 2026-11-20T03:00:31Z up to --end 2026-11-20T03:01:31Z"));
+    o.public_keys.clear();
+    CHECK(Run(b, o).findings.empty());  // without keys a chain may end 90 minutes before --end
+    o.public_keys = b.Keys();
+    o.end = kT0 + 3 * kH;
+    o.start = kT0 - 60;
+    r = Run(b, o);
+    REQUIRE(Kinds(r) == Strings{"digest_gap"});
+    CHECK_THAT(r.findings[0].message, Contains("from --start 2026-11-19T23:59:31Z to 2026-11-20T00:00:31Z"));
+  }
+  SECTION("a log file before the first digest, which nothing verifies") {
+    b.Log("us-east-1", kT0 - 2 * kH, false);
+    r = Run(b, o);
+    REQUIRE(Kinds(r) == Strings{"range_unverified"});
+    o.public_keys.clear();
+    CHECK(Run(b, o).findings.empty());
+  }
 }
