@@ -93,6 +93,7 @@ struct ReadFlags {
 
 int Run(int argc, char** argv) {
   ::signal(SIGPIPE, SIG_IGN);  // a closed stdout is seen as EPIPE and ends the run quietly
+  ::signal(SIGXFSZ, SIG_IGN);  // past `ulimit -f`, a write fails (EFBIG) and is reported instead of killing us
   spdlog::set_default_logger(spdlog::stderr_color_mt("trailwatch"));
   spdlog::set_level(spdlog::level::warn);
 
@@ -126,6 +127,7 @@ int Run(int argc, char** argv) {
   ReadFlags scan_flags;
   std::vector<std::string> scan_rules;
   std::string scan_window = "sliding", scan_format = "text", scan_state, scan_hook, scan_color = "auto";
+  std::string scan_now, scan_stale_after = "2h";
   bool scan_with_events = false, scan_exit_zero = false, scan_summary = false, scan_no_summary = false;
   int64_t scan_hook_timeout = 60;
   CLI::App* scan = app.add_subcommand(
@@ -140,6 +142,10 @@ int Run(int argc, char** argv) {
   scan->add_flag("--with-events", scan_with_events, "Add the full matching records to each JSON hit");
   scan->add_option("--state", scan_state,
                    "State file for incremental runs (cron): read only new files, report each hit once");
+  scan->add_option("--stale-after", scan_stale_after,
+                   "With --state: warn when no log file has arrived for this long (default 2h)")
+      ->type_name("SPAN");
+  scan->add_option("--now", scan_now, "The current time (for tests)")->group("");
   scan->add_option("--on-alarm", scan_hook,
                    "Run this command once per new hit, without a shell: hit JSON on stdin, "
                    "TRAILWATCH_ALARM and TRAILWATCH_SEVERITY set (quote it: --on-alarm 'notify --to ops')")
@@ -243,6 +249,26 @@ int Run(int argc, char** argv) {
                                             : ScanOptions::Format::kJsonl;
     options.with_events = scan_with_events;
     options.state_path = scan_state;
+    if (!scan_now.empty()) {
+      const std::optional<UnixSeconds> now = ParseIsoTime(scan_now);
+      if (!now) {
+        output::Diagnostic(fmt::format("--now: invalid time '{}' (ISO 8601)", scan_now));
+        return kExitError;
+      }
+      options.now = *now;
+    }
+    if (scan->count("--stale-after") > 0 && scan_state.empty()) {
+      output::Diagnostic("--stale-after needs --state (it compares with the files earlier runs saw)");
+      return kExitError;
+    }
+    // A span such as 2h, read as "2h before the epoch" (not an ISO time).
+    if (Result<UnixSeconds> ago = ParseTimeArgument(scan_stale_after, 0);
+        ago.ok() && ago.value() < 0 && !ParseIsoTime(scan_stale_after)) {
+      options.stale_after = -ago.value();
+    } else {
+      output::Diagnostic(fmt::format("--stale-after: invalid span '{}' (such as 90m, 2h, 1d)", scan_stale_after));
+      return kExitError;
+    }
     if (!scan_hook.empty()) {
       Result<std::vector<std::string>> argv_words = pipeline::SplitCommand(scan_hook);
       if (!argv_words.ok()) {
