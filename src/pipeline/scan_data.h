@@ -40,10 +40,10 @@ struct RecordKeyHash {
   }
 };
 /// A matching record counted: its eventTime (for pruning) and a 64-bit hash
-/// of what detection reads from it (time, eventName, principal, source IP,
-/// error). A copy is a duplicate only if that is the same too: a planted
-/// record with a real event's eventID and harmless content must not make
-/// the real one a "duplicate".
+/// of what it contributes (the filters it matched, its observations, what its
+/// evidence shows). A copy is a duplicate only if that is the same too: a
+/// planted record with a real event's eventID and other content must not
+/// make the real one a "duplicate".
 struct CountedRecord {
   UnixSeconds time = 0;
   uint64_t content = 0;

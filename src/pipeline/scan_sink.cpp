@@ -9,6 +9,7 @@
 #include <cstring>
 #include <initializer_list>
 #include <string>
+#include <utility>
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
@@ -93,9 +94,13 @@ class Reader {
   std::string_view in_;
 };
 
-uint64_t ContentOf(const alarm::Evidence& e) {
-  const std::string time = std::to_string(e.time);
-  const std::array<uint8_t, 8> d = Digest<8>({time, e.event_name, e.principal, e.source_ip, e.error});
+// What a record contributes: the filters it matched, its observations, and
+// what its evidence shows. Two records with one key are copies only if this
+// is the same: a planted copy that differs anywhere a filter looks is not.
+uint64_t ContentOf(const MatchedRecord& r) {
+  fmt::memory_buffer bytes;
+  WriteMatch(r, bytes);
+  const std::array<uint8_t, 8> d = Digest<8>({std::string_view(bytes.data(), bytes.size())});
   uint64_t v = 0;
   std::memcpy(&v, d.data(), sizeof v);
   return v;
@@ -229,7 +234,16 @@ void ScanSink::HoldMatch(Record& record, UnixSeconds t) {
       e.raw_json = "null";
     }
   }
-  r.content = r.key ? ContentOf(e) : 0;
+  r.content = 0;
+  if (r.key) {
+    // Hashed without the key (written as absent) and the record's text (its
+    // whitespace may differ between copies of one event).
+    const std::optional<RecordKey> key = std::exchange(r.key, std::nullopt);
+    std::string raw = std::exchange(e.raw_json, std::string());
+    r.content = ContentOf(r);
+    r.key = key;
+    e.raw_json = std::move(raw);
+  }
   WriteMatch(r, out_->buffer());
   out_->MaybeFlush();  // waits while this input is far ahead of the one being counted
 }
@@ -318,7 +332,8 @@ bool MatchLedger::IsCopy(const MatchedRecord& r, std::string_view input) {
   if (++conflicts <= 10) {
     conflict_messages.push_back(fmt::format(
         "record_conflict: {}: eventID {} at {}: a record with this eventID and recipientAccountId was counted{} "
-        "with another time, eventName, principal, source IP or error; counted too (tampering?)",
+        "with other content (what filters match in it, or its time, principal, IP, error); counted too "
+        "(tampering?)",
         input, TerminalSafe(r.evidence.event_id), FormatIsoTime(r.time), earlier ? " by an earlier run" : ""));
   }
   return false;

@@ -212,6 +212,51 @@ st s3d 2026-11-20T09:00:00Z "$L"
 expect_eq "$(alarms)" "RootAccountUsageAlarm 2026-11-20T08:02:00Z" "conflicting copy across runs: still alarms"
 expect_contains "$TMP/err" "record_conflict"
 
+# The copy may even agree on time, eventName, principal, IP and error, and
+# differ only where another filter looks (here requestParameters): still a
+# conflict, never a duplicate that hides the real record's match.
+cat >"$TMP/public.tf" <<'EOF'
+resource "aws_cloudwatch_log_metric_filter" "puts" {
+  name           = "BucketPolicyChanges"
+  pattern        = "{ $.eventName = PutBucketPolicy }"
+  log_group_name = "trail"
+  metric_transformation {
+    name      = "PolicyChanges"
+    namespace = "Test"
+    value     = "1"
+  }
+}
+resource "aws_cloudwatch_log_metric_filter" "public" {
+  name           = "PublicBucketPolicy"
+  pattern        = "{ $.requestParameters.acl = \"public-read\" }"
+  log_group_name = "trail"
+  metric_transformation {
+    name      = "PublicPolicies"
+    namespace = "Test"
+    value     = "1"
+  }
+}
+resource "aws_cloudwatch_metric_alarm" "public" {
+  alarm_name          = "PublicBucketPolicy"
+  comparison_operator = "GreaterThanThreshold"
+  evaluation_periods  = 1
+  metric_name         = "PublicPolicies"
+  namespace           = "Test"
+  period              = 60
+  statistic           = "Sum"
+  threshold           = 0
+}
+EOF
+policy() {  # policy ID ACL
+  printf '{"eventTime":"2026-11-20T08:01:00Z","eventName":"PutBucketPolicy","userIdentity":{"type":"IAMUser","userName":"mallory"},"sourceIPAddress":"198.51.100.9","requestParameters":{"acl":"%s"},"eventID":"%s","recipientAccountId":"%s"}' "$2" "$1" "$acct"
+}
+L=$TMP/l3e
+s3file "$(day "$L")/$(s3 20261120T0800Z p0)" "$(policy evil-3 private)"
+s3file "$(day "$L")/$(s3 20261120T0805Z p1)" "$(policy evil-3 public-read)"
+run_tw scan --rules "$TMP/public.tf" --format jsonl "$L"
+expect_eq "$(alarms)" "PublicBucketPolicy 2026-11-20T08:02:00Z" "a copy that differs elsewhere: the real match still alarms"
+expect_contains "$TMP/err" "record_conflict"
+
 # 4. A touched or re-copied file failed every later run ("changed since an
 #    earlier run", exit 2 forever). Same content: silent. Other content: one
 #    log_changed warning (a delivered CloudTrail file never changes), its new
