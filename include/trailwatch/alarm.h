@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "trailwatch/rules.h"
@@ -35,22 +36,48 @@ struct Evidence {
   std::string event_id;
   std::string principal;
   std::string source_ip;
-  std::string raw_json;  ///< only with --with-events
+  std::string raw_json;    ///< only with --with-events
+  std::string event_name;
+  std::string error;       ///< errorCode, else errorMessage: a failed call and a success differ
+  /// A total order (time first), so that what is kept never depends on the
+  /// order records arrive in.
   bool operator<(const Evidence& o) const {
-    return time != o.time ? time < o.time : event_id < o.event_id;
+    return std::tie(time, event_id, principal, source_ip, event_name, error, raw_json) <
+           std::tie(o.time, o.event_id, o.principal, o.source_ip, o.event_name, o.error, o.raw_json);
   }
+  /// The same actor doing the same thing: (principal, source IP, eventName, error).
+  bool SameActor(const Evidence& o) const {
+    return principal == o.principal && source_ip == o.source_ip && event_name == o.event_name && error == o.error;
+  }
+};
+
+/// The evidence of one minute of one series: at most kMaxEvidencePerMinute
+/// records. Every distinct actor (see Evidence::SameActor) gets a place, its
+/// earliest record, before repeats fill the rest (earliest first), so that 60
+/// decoys cannot push the one record that matters out. `kept` is a function
+/// of the set of records offered, whatever their order or how they were
+/// split across workers and runs.
+struct MinuteEvidence {
+  std::vector<Evidence> kept;  ///< best first: `firsts` actors' first records, then repeats
+  uint64_t offered = 0;        ///< matching records of the minute, kept or not
+  size_t firsts = 0;           ///< set by SelectEvidence (not saved)
+  uint64_t omitted() const { return offered - kept.size(); }
 };
 
 /// One metric series (a metric and one set of dimension values): minute
 /// buckets keyed by minute number (Unix seconds / 60), and evidence per minute.
 struct Series {
   std::map<int64_t, Bucket> minutes;
-  std::map<int64_t, std::vector<Evidence>> evidence;  ///< the earliest kMaxEvidencePerMinute
+  std::map<int64_t, MinuteEvidence> evidence;
   static constexpr size_t kMaxEvidencePerMinute = 50;
 
-  void AddEvidence(Evidence e);
+  void AddEvidence(const Evidence& e);
   void Merge(Series&& other);
 };
+
+/// Orders `m->kept` best first and keeps the best kMaxEvidencePerMinute: the
+/// earliest record of each actor (earliest first), then the others.
+void SelectEvidence(MinuteEvidence* m);
 
 enum class State { kInsufficientData, kOk, kAlarm };
 const char* StateName(State s);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,8 @@ struct ScanOptions {
   Format format = Format::kText;
   bool with_events = false;             ///< add the full records to each JSON hit
   std::string state_path;               ///< --state: incremental runs (empty: none)
+  std::optional<UnixSeconds> now;       ///< --now (tests): the wall clock; default: the real one
+  int64_t stale_after = 2 * 3600;       ///< --stale-after: under --state, warn when no file arrived for this long
   std::vector<std::string> on_alarm;    ///< --on-alarm: a program and its arguments, run per new hit
   int64_t hook_timeout_ms = 60000;
   bool exit_zero = false;               ///< hits alone do not make the exit code 1

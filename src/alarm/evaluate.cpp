@@ -57,23 +57,13 @@ void Bucket::Merge(const Bucket& o) {
   for (const auto& [v, n] : o.values) values[v] += n;
 }
 
-void Series::AddEvidence(Evidence e) {
-  std::vector<Evidence>& list = evidence[e.time / 60];
-  // Keep the earliest (time, eventID) entries, whatever the arrival order,
-  // so that output does not depend on file order or -j.
-  if (list.size() >= kMaxEvidencePerMinute) {
-    auto worst = std::max_element(list.begin(), list.end());
-    if (!(e < *worst)) return;
-    *worst = std::move(e);
-    return;
-  }
-  list.push_back(std::move(e));
-}
-
 void Series::Merge(Series&& o) {
   for (auto& [minute, bucket] : o.minutes) minutes[minute].Merge(bucket);
-  for (auto& [minute, list] : o.evidence) {
-    for (Evidence& e : list) AddEvidence(std::move(e));
+  for (auto& [minute, other] : o.evidence) {
+    MinuteEvidence& mine = evidence[minute];
+    mine.offered += other.offered;
+    for (Evidence& e : other.kept) mine.kept.push_back(std::move(e));
+    SelectEvidence(&mine);
   }
 }
 

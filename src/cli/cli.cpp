@@ -191,6 +191,7 @@ class Commands {
   ReadFlags scan_flags_;
   std::vector<std::string> scan_rules_;
   std::string scan_window_ = "sliding", scan_format_ = "text", scan_state_, scan_hook_, scan_color_ = "auto";
+  std::string scan_now_, scan_stale_after_ = "2h";
   bool scan_with_events_ = false, scan_exit_zero_ = false, scan_summary_ = false, scan_no_summary_ = false;
   int64_t scan_hook_timeout_ = 60;
   CLI::App* scan_ = nullptr;
@@ -240,6 +241,11 @@ void Commands::DefineScan() {
   scan_->add_option("--state", scan_state_,
                     "State file for incremental runs (cron): read only new files, report each hit once")
       ->check(NonEmpty());
+  scan_->add_option("--stale-after", scan_stale_after_,
+                    "With --state: warn when no log file has arrived for this long (default 2h)")
+      ->type_name("SPAN")
+      ->check(NonEmpty());
+  scan_->add_option("--now", scan_now_, "The current time (for tests)")->group("")->check(NonEmpty());
   scan_->add_option("--on-alarm", scan_hook_,
                     "Run this command once per new hit, without a shell: hit JSON on stdin, "
                     "TRAILWATCH_ALARM and TRAILWATCH_SEVERITY set (quote it: --on-alarm 'notify --to ops')")
@@ -356,6 +362,27 @@ int Commands::RunScanCommand() {
                                            : ScanOptions::Format::kJsonl;
   options.with_events = scan_with_events_;
   options.state_path = scan_state_;
+  if (!scan_now_.empty()) {
+    const std::optional<UnixSeconds> now = ParseIsoTime(scan_now_);
+    if (!now) {
+      output::Diagnostic(fmt::format("--now: invalid time '{}' (ISO 8601)", TerminalSafe(scan_now_)));
+      return kExitError;
+    }
+    options.now = *now;
+  }
+  if (scan_->count("--stale-after") > 0 && scan_state_.empty()) {
+    output::Diagnostic("--stale-after needs --state (it compares with the files earlier runs saw)");
+    return kExitError;
+  }
+  // A span such as 2h, read as "2h before the epoch" (not an ISO time).
+  if (Result<UnixSeconds> ago = ParseTimeArgument(scan_stale_after_, 0);
+      ago.ok() && ago.value() < 0 && !ParseIsoTime(scan_stale_after_)) {
+    options.stale_after = -ago.value();
+  } else {
+    output::Diagnostic(
+        fmt::format("--stale-after: invalid span '{}' (such as 90m, 2h, 1d)", TerminalSafe(scan_stale_after_)));
+    return kExitError;
+  }
   if (!scan_hook_.empty()) {
     Result<std::vector<std::string>> argv_words = pipeline::SplitCommand(scan_hook_);
     if (!argv_words.ok()) {
@@ -425,6 +452,7 @@ int ParseAndRun(int argc, char** argv) {
 
 int Run(int argc, char** argv) {
   ::signal(SIGPIPE, SIG_IGN);  // a closed stdout is seen as EPIPE and ends the run quietly
+  ::signal(SIGXFSZ, SIG_IGN);  // past `ulimit -f`, a write fails (EFBIG) and is reported instead of killing us
   spdlog::set_default_logger(spdlog::stderr_color_mt("trailwatch"));
   spdlog::set_level(spdlog::level::warn);
   const int code = ParseAndRun(argc, argv);

@@ -1,8 +1,6 @@
 // scan: the main job. Read like mold's main: a list of steps, each with why.
-#include <sys/stat.h>
-
 #include <algorithm>
-#include <filesystem>
+#include <ctime>
 #include <memory>
 #include <optional>
 
@@ -14,6 +12,7 @@
 #include "output/write.h"
 #include "hooks/hooks.h"
 #include "pipeline/input_run.h"
+#include "state/scan_files.h"
 #include "metric/scan_rules.h"
 #include "metric/scan_sink.h"
 #include "state/scan_state.h"
@@ -26,17 +25,23 @@ namespace {
 
 using pipeline::ScanData;
 using pipeline::ScanRules;
+using pipeline::ReportedEpisode;
 using pipeline::ScanState;
 
-// How far back a --state keeps observations, before the newest record:
-// late files older than this are read and counted but cannot raise an alarm.
+// How far back a --state keeps observations, before now (the wall clock, so
+// that a record dated 2099 cannot move it): late records older than this are
+// counted but cannot raise an alarm, and files delivered before it are not read.
 constexpr UnixSeconds kStateRetention = 14 * 86400;
+// Records dated later than now + this are named as future-dated.
+constexpr UnixSeconds kClockSkew = 15 * 60;
+// ... and later than now + this are not kept in a --state (see Prune).
+constexpr UnixSeconds kFarFuture = 86400;
 
 // The hits of one alarm: each matching series evaluated on its own (a filter
 // with dimensions and an alarm naming none: one series per dimension set,
 // a documented extension of CloudWatch), from `from` to the end of the data.
-void EvaluateAlarm(const MetricAlarm& a, const ScanData& data, UnixSeconds from, alarm::WindowMode mode,
-                   std::vector<output::Hit>* hits) {
+void EvaluateAlarm(const MetricAlarm& a, const ScanData& data, UnixSeconds from, UnixSeconds to,
+                   alarm::WindowMode mode, std::vector<output::Hit>* hits) {
   KeyValues wanted = a.dimensions;
   std::sort(wanted.begin(), wanted.end());
   const pipeline::SeriesId lo{a.metric_namespace, a.metric_name, {}};
@@ -46,13 +51,14 @@ void EvaluateAlarm(const MetricAlarm& a, const ScanData& data, UnixSeconds from,
        ++it) {
     const auto& [id, series] = *it;
     if (!wanted.empty() && id.dimensions != wanted) continue;
-    for (alarm::Episode& ep : alarm::Evaluate(series, a, from, data.last, mode)) {
+    for (alarm::Episode& ep : alarm::Evaluate(series, a, from, to, mode)) {
       output::Hit hit{&a, id.dimensions, std::move(ep), {}};
       for (const auto& [begin, end] : hit.episode.windows) {
         for (auto e = series.evidence.lower_bound(begin / 60); e != series.evidence.end() && e->first * 60 < end; ++e) {
-          for (const alarm::Evidence& ev : e->second) {
+          for (const alarm::Evidence& ev : e->second.kept) {
             if (ev.time >= begin && ev.time < end) hit.events.push_back(&ev);
           }
+          hit.events_omitted += e->second.omitted();  // windows are whole minutes
         }
       }
       std::sort(hit.events.begin(), hit.events.end(),
@@ -67,20 +73,13 @@ void PrintRuleErrors(const RuleSet& rules) {
   for (const RuleError& e : rules.errors) output::Diagnostic(e.Describe());
 }
 
-// --state: the lock, the state itself, and the files of this run to record.
+// --state: the lock, the state itself, and which files this run reads.
 struct Incremental {
   pipeline::StateLock lock;
   ScanState state;
-  std::vector<std::pair<std::string, ScanState::FileStamp>> stamps;  ///< per retained input
-  uint64_t already_read = 0;
-  uint64_t changed = 0;
+  std::optional<pipeline::StateFiles> files;
+  std::vector<size_t> read;  ///< per input read: its index among the inputs planned
 };
-
-std::string AbsolutePath(const std::string& path) {
-  std::error_code ec;
-  const std::filesystem::path p = std::filesystem::absolute(path, ec);
-  return ec ? path : p.lexically_normal().string();
-}
 
 // Opens the state: one run at a time, and only with the rules it was made with.
 bool OpenState(const ScanOptions& options, const ScanRules& rules, Incremental* inc) {
@@ -109,62 +108,68 @@ bool OpenState(const ScanOptions& options, const ScanRules& rules, Incremental* 
   return true;
 }
 
-// Leaves out the files an earlier run read. A file that changed since (size
-// or mtime) is reported and not read again: its records are already counted.
-void SkipFilesAlreadyRead(pipeline::InputRun& run, Incremental* inc) {
-  run.RetainInputs([&](const InputFile& f) {
-    struct stat st {};
-    if (::stat(f.path.c_str(), &st) != 0) return true;  // the reader reports it
-    const ScanState::FileStamp stamp{static_cast<uint64_t>(st.st_size),
-                                     int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec};
-    std::string path = AbsolutePath(f.path);
-    const auto it = inc->state.files.find(path);
-    if (it == inc->state.files.end()) {
-      inc->stamps.emplace_back(std::move(path), stamp);
-      return true;
-    }
-    if (it->second.size == stamp.size && it->second.mtime_ns == stamp.mtime_ns) {
-      ++inc->already_read;
-      spdlog::debug("{}: read by an earlier run", f.path);
-      return false;
-    }
-    ++inc->changed;
-    output::Diagnostic(fmt::format("{}: changed since an earlier run read it ({} bytes, now {}); not read again, "
-                                   "its records are already counted",
-                                   TerminalSafe(f.path), it->second.size, stamp.size));
-    return false;
-  });
+// Leaves out the files an earlier run read (by content, wherever they are
+// now), copies of files of this run, and files older than the state reaches.
+void PlanFiles(const ScanOptions& options, UnixSeconds horizon, pipeline::InputRun& run, Incremental* inc) {
+  inc->files.emplace(&inc->state, horizon - kClockSkew, run.jobs());
+  const std::vector<bool> keep = inc->files->Plan(run.inputs(), options.read.paths);
+  for (size_t i = 0; i < keep.size(); ++i) {
+    if (keep[i]) inc->read.push_back(i);
+  }
+  size_t i = 0;
+  run.RetainInputs([&](const InputFile&) { return keep[i++]; });
+}
+
+// The span of each hit as the state records it. Still in ALARM: ongoing as
+// far as the data goes (the start can be the evaluation instant just after
+// the newest record). Never past now (+ clock skew): a record dated 2099 must
+// not make an incident last until 2099 and swallow every later one.
+std::vector<ReportedEpisode> EpisodesOf(const std::vector<output::Hit>& hits, UnixSeconds data_end,
+                                        UnixSeconds believed_until) {
+  std::vector<ReportedEpisode> out;
+  for (const output::Hit& h : hits) {
+    const UnixSeconds end = std::min(h.episode.end.value_or(data_end), believed_until);
+    out.push_back({h.episode.start, std::max(h.episode.start, end)});
+  }
+  return out;
 }
 
 // Which hits are new: a hit is the incident an earlier run reported if it
-// overlaps an episode reported for the same alarm and dimensions. The record
-// of reported episodes is then replaced by this evaluation's (over more data).
-std::vector<bool> SelectNewHits(const std::vector<output::Hit>& hits, const ScanData& data, ScanState* state) {
+// overlaps an episode reported for the same alarm and dimensions.
+std::vector<bool> SelectNewHits(const std::vector<output::Hit>& hits, const std::vector<ReportedEpisode>& episodes,
+                                const ScanState& state) {
   std::vector<bool> fresh(hits.size(), true);
-  std::map<std::string, std::vector<pipeline::ReportedEpisode>> now;
   for (size_t i = 0; i < hits.size(); ++i) {
-    const output::Hit& h = hits[i];
-    const std::string key = pipeline::EpisodeKey(h.alarm->name, h.dimensions);
-    // Still in ALARM: ongoing as far as the data goes (the start can be the
-    // evaluation instant just after the newest record).
-    const pipeline::ReportedEpisode episode{h.episode.start,
-                                            h.episode.end.value_or(std::max(h.episode.start, data.last))};
-    for (const pipeline::ReportedEpisode& r : state->reported[key]) {
-      if (r.Overlaps(episode)) fresh[i] = false;
+    const auto it = state.reported.find(pipeline::EpisodeKey(hits[i].alarm->name, hits[i].dimensions));
+    if (it == state.reported.end()) continue;
+    for (const ReportedEpisode& r : it->second) {
+      if (r.Overlaps(episodes[i])) fresh[i] = false;
     }
-    now[key].push_back(episode);
+  }
+  return fresh;
+}
+
+// The record of reported episodes is replaced by this evaluation's (over
+// more data), without the new hits that were not delivered (output lost, or
+// hook failed): those are new again next run, so a page is retried.
+void CommitReported(const std::vector<output::Hit>& hits, const std::vector<ReportedEpisode>& episodes,
+                    const std::vector<bool>& fresh, const std::vector<bool>& delivered, ScanState* state) {
+  std::map<std::string, std::vector<ReportedEpisode>> now;
+  for (size_t i = 0; i < hits.size(); ++i) {
+    if (fresh[i] && !delivered[i]) continue;
+    now[pipeline::EpisodeKey(hits[i].alarm->name, hits[i].dimensions)].push_back(episodes[i]);
   }
   for (auto& [key, old] : state->reported) {
-    std::vector<pipeline::ReportedEpisode>& current = now[key];
-    for (const pipeline::ReportedEpisode& r : old) {
-      const bool superseded = std::any_of(current.begin(), current.end(),
-                                          [&](const pipeline::ReportedEpisode& c) { return c.Overlaps(r); });
+    std::vector<ReportedEpisode>& current = now[key];
+    const size_t evaluated = current.size();
+    for (const ReportedEpisode& r : old) {
+      const bool superseded = std::any_of(current.begin(), current.begin() + static_cast<ptrdiff_t>(evaluated),
+                                          [&](const ReportedEpisode& c) { return c.Overlaps(r); });
       if (!superseded) current.push_back(r);
     }
   }
   std::erase_if(now, [](const auto& kv) { return kv.second.empty(); });
   state->reported = std::move(now);
-  return fresh;
 }
 
 // Runs --on-alarm for one hit; a failure is reported, and the scan goes on.
@@ -209,6 +214,156 @@ void PrintSummary(const ScanOptions& options, const ScanRules& rules, const pipe
              stderr);
 }
 
+// Evaluates every alarm at every minute of [from, to] (spec 8); the hits in
+// a stable order.
+std::vector<output::Hit> EvaluateAll(const ScanOptions& options, const ScanRules& rules, const ScanData& data,
+                                     UnixSeconds from, UnixSeconds to) {
+  std::vector<output::Hit> hits;
+  if (data.empty()) return hits;
+  const auto mode = options.wall_clock ? alarm::WindowMode::kWallClock : alarm::WindowMode::kSliding;
+  for (const MetricAlarm& a : rules.rules.alarms) EvaluateAlarm(a, data, from, to, mode, &hits);
+  std::stable_sort(hits.begin(), hits.end(), [](const output::Hit& x, const output::Hit& y) {
+    return std::tie(x.episode.start, x.alarm->name, x.dimensions) <
+           std::tie(y.episode.start, y.alarm->name, y.dimensions);
+  });
+  return hits;
+}
+
+// Runs the hook of each new hit; a hit whose hook failed is not delivered.
+uint64_t RunHooks(const ScanOptions& options, const std::vector<output::Hit>& hits, const std::vector<bool>& fresh,
+                  std::vector<bool>* delivered) {
+  uint64_t failed = 0;
+  if (options.on_alarm.empty()) return failed;
+  for (size_t i = 0; i < hits.size(); ++i) {
+    if (fresh[i] && !RunHookFor(options, hits[i])) {
+      ++failed;
+      (*delivered)[i] = false;
+    }
+  }
+  return failed;
+}
+
+void PrintConflicts(const pipeline::MatchLedger& ledger) {
+  for (const std::string& m : ledger.conflict_messages) output::Diagnostic(m);
+  if (ledger.conflicts > ledger.conflict_messages.size()) {
+    output::Diagnostic(fmt::format("record_conflict: ... and {} more", ledger.conflicts - ledger.conflict_messages.size()));
+  }
+}
+
+// Records dated after now + 15 minutes, per input: they are still matched,
+// but named, as a clock problem or a forgery.
+struct FutureDated {
+  uint64_t records = 0;
+  std::vector<std::string> files;
+  void Add(const InputFile& f, const pipeline::InputTally& m) {
+    if (m.future == 0) return;
+    records += m.future;
+    files.push_back(fmt::format("future-dated: {}: {} record{}, the latest at {}", TerminalSafe(DisplayName(f)),
+                                m.future, m.future == 1 ? "" : "s", FormatIsoTime(m.latest)));
+  }
+  void Print(UnixSeconds after) const {
+    if (records == 0) return;
+    output::Diagnostic(fmt::format("future-dated: {} record{} dated after now + 15 minutes ({}) in {} file{}: a "
+                                   "wrong clock or forged records; matched all the same",
+                                   records, records == 1 ? "" : "s", FormatIsoTime(after), files.size(),
+                                   files.size() == 1 ? "" : "s"));
+    for (size_t i = 0; i < files.size() && i < 10; ++i) output::Diagnostic(files[i]);
+    if (files.size() > 10) output::Diagnostic(fmt::format("future-dated: ... and {} more files", files.size() - 10));
+  }
+};
+
+// Reads every input on the workers; the calling thread counts each input's
+// matching records in input order. Returns false if stdout was closed early.
+bool Gather(const ScanOptions& options, const ScanRules& rules, UnixSeconds now, pipeline::InputRun& run,
+            Incremental* inc, pipeline::Accumulator* acc, pipeline::MatchLedger* ledger, FutureDated* future) {
+  std::vector<std::unique_ptr<pipeline::Accumulator>> accs;
+  for (size_t i = 0; i < run.jobs(); ++i) accs.push_back(std::make_unique<pipeline::Accumulator>(rules));
+  std::vector<pipeline::InputTally> tallies(run.inputs().size());
+  const bool complete = run.Run(
+      [&](size_t worker, size_t task, pipeline::TaskOutput& out) {
+        return std::make_unique<pipeline::ScanSink>(options, rules, accs[worker].get(), &out, &tallies[task],
+                                                    now + kClockSkew);
+      },
+      [&](size_t task, const InputReport& report) {
+        future->Add(run.inputs()[task], tallies[task]);
+        if (inc != nullptr) inc->files->Done(inc->read[task], report);
+      },
+      [&](size_t task, std::string_view matches) {  // in input order, as the workers write them
+        ledger->Deliver(matches, TerminalSafe(DisplayName(run.inputs()[task])));
+        return true;
+      });
+  for (auto& a : accs) acc->Merge(std::move(*a));
+  acc->Merge(std::move(ledger->target));
+  return complete;
+}
+
+// Prints the new hits, one write each. Returns per hit whether its output
+// was written (a full disk loses the rest), or nullopt if stdout was closed.
+std::optional<std::vector<bool>> PrintHits(const ScanOptions& options, const std::vector<output::Hit>& hits,
+                                           const std::vector<bool>& fresh) {
+  std::vector<bool> written(hits.size(), false);
+  bool ok = options.format != ScanOptions::Format::kCsv || output::WriteStdout(output::HitCsvHeader());
+  for (size_t i = 0; i < hits.size(); ++i) {
+    if (!fresh[i]) continue;
+    ok = ok && output::WriteStdout(Render(options, hits[i]));
+    written[i] = ok;
+  }
+  if (!ok && !output::StdoutFailed()) return std::nullopt;
+  return written;
+}
+
+// The end-of-run lines about the state, duplicates and warnings.
+void Report(const ScanOptions& options, const pipeline::Accumulator& acc, const pipeline::MatchLedger& ledger,
+            const Incremental* inc, size_t hits, size_t new_hits) {
+  if (inc) {
+    std::string skipped;
+    const pipeline::StateFiles& f = *inc->files;
+    if (f.too_old > 0) skipped += fmt::format(", {} older than the state's {} days", f.too_old, kStateRetention / 86400);
+    if (f.copies > 0) skipped += fmt::format(", {} with the content of another file", f.copies);
+    output::Diagnostic(fmt::format("state {}: {} files read before and skipped, {} new{}; {} hits in the "
+                                   "retained timeline, {} new",
+                                   TerminalSafe(options.state_path), f.known, inc->read.size(), skipped, hits,
+                                   new_hits));
+  } else {
+    output::Diagnostic(fmt::format("{} alarm hit{}", new_hits, new_hits == 1 ? "" : "s"));
+  }
+  if (ledger.dropped > 0) {
+    output::Diagnostic(fmt::format("{} duplicate record{} dropped{}: the same eventID and recipientAccountId as a "
+                                   "record already counted",
+                                   ledger.dropped, ledger.dropped == 1 ? "" : "s",
+                                   ledger.dropped_earlier > 0
+                                       ? fmt::format(" ({} counted by an earlier run)", ledger.dropped_earlier)
+                                       : std::string()));
+  }
+  if (acc.warnings > 0) {
+    output::Diagnostic(fmt::format("{} matches emitted no value (value or dimension field missing or "
+                                   "not a number)",
+                                   acc.warnings));
+  }
+}
+
+// Prunes what the state's timeline no longer reaches, warns if delivery
+// seems to have stopped, and saves. False if the state could not be saved.
+bool SaveIncremental(const ScanOptions& options, const ScanRules& rules, UnixSeconds now, Incremental* inc) {
+  const UnixSeconds horizon = now - kStateRetention;
+  int64_t lookback = 0;
+  for (const MetricAlarm& a : rules.rules.alarms) {
+    lookback = std::max<int64_t>(lookback, (a.evaluation_periods + 2) * a.period);
+  }
+  inc->state.Prune(horizon - lookback, horizon, now + kFarFuture);
+  inc->files->Prune();
+  if (std::optional<std::string> stale = inc->files->StaleWarning(now, options.stale_after)) {
+    output::Diagnostic(*stale);
+  }
+  if (const Status s = pipeline::SaveState(options.state_path, inc->state); !s.ok()) {
+    output::Diagnostic(fmt::format("{} (the state is not saved; the old one is kept, and this run's hits are "
+                                   "reported again next run)",
+                                   s.message()));
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 int RunScan(const ScanOptions& options) {
@@ -229,6 +384,8 @@ int RunScan(const ScanOptions& options) {
     return kExitError;
   }
   spdlog::info("{} metric filters, {} alarms", rules.rules.filters.size(), rules.rules.alarms.size());
+  const UnixSeconds now = options.now ? *options.now : static_cast<UnixSeconds>(std::time(nullptr));
+  const UnixSeconds horizon = now - kStateRetention;
 
   // 3. With --state: lock it, load what earlier runs gathered, and leave out
   //    the files they read.
@@ -238,22 +395,18 @@ int RunScan(const ScanOptions& options) {
     if (!OpenState(options, rules, &*inc)) return kExitError;
   }
   pipeline::InputRun run(options.read);
-  if (inc) run.AllowNothingRead();  // under --state, no new file is normal
-  if (inc) SkipFilesAlreadyRead(run, &*inc);
+  // Under --state, no new file is normal (a cron run before the next sync, or
+  // before the first); --stale-after warns when nothing arrives for too long.
+  if (inc) run.AllowNothingRead();
+  if (inc) PlanFiles(options, horizon, run, &*inc);
 
   // 4. Read every input in parallel; each worker aggregates observations per
-  //    series and minute, with evidence (the earliest matching records).
-  std::vector<std::unique_ptr<pipeline::Accumulator>> accs;
-  for (size_t i = 0; i < run.jobs(); ++i) accs.push_back(std::make_unique<pipeline::Accumulator>(rules));
-  const bool complete = run.Run([&](size_t worker, size_t, pipeline::TaskOutput&) {
-    return std::make_unique<pipeline::ScanSink>(options, rules, accs[worker].get());
-  });
-  if (!complete) return kExitOk;
-
-  // 5. Merge the workers' aggregates (order-independent), and this run's
-  //    data into the state's.
-  pipeline::Accumulator& acc = *accs[0];
-  for (size_t i = 1; i < accs.size(); ++i) acc.Merge(std::move(*accs[i]));
+  //    series and minute; the matching records are counted in input order,
+  //    each event once, with evidence.
+  pipeline::Accumulator acc(rules);
+  pipeline::MatchLedger ledger(rules, inc ? &inc->state.counted : nullptr);
+  FutureDated future;
+  if (!Gather(options, rules, now, run, inc ? &*inc : nullptr, &acc, &ledger, &future)) return kExitOk;
   const UnixSeconds run_first = acc.data.first, run_last = acc.data.last;  // this run's records
   const ScanData* data = &acc.data;
   if (inc) {
@@ -261,81 +414,50 @@ int RunScan(const ScanOptions& options) {
     data = &inc->state.data;
   }
 
-  // 6. Evaluate every alarm at every minute of the data (spec 8), in a stable
+  // 5. Evaluate every alarm at every minute of the data (spec 8), in a stable
   //    order. A state evaluates its whole retained timeline again, so that an
-  //    episode straddling two runs is seen whole.
-  std::vector<output::Hit> hits;
-  if (!data->empty()) {
-    const auto mode = options.wall_clock ? alarm::WindowMode::kWallClock : alarm::WindowMode::kSliding;
-    const UnixSeconds from = inc ? std::max(data->first, data->last - kStateRetention) : data->first;
-    for (const MetricAlarm& a : rules.rules.alarms) EvaluateAlarm(a, *data, from, mode, &hits);
-    if (inc && run_first < from) {
-      output::Diagnostic(fmt::format("records from {} on are older than the state's timeline (it keeps {} days "
-                                     "before the newest record, {}): counted, but they cannot raise alarms",
-                                     FormatIsoTime(run_first), kStateRetention / 86400, FormatIsoTime(from)));
-    }
+  //    episode straddling two runs is seen whole. Future-dated records are
+  //    evaluated too, but the data is not taken to end after now.
+  const UnixSeconds data_end = std::max(data->first, std::min(data->last, now + kClockSkew));
+  const UnixSeconds from = inc ? std::max(data->first, horizon) : data->first;
+  const std::vector<output::Hit> hits = EvaluateAll(options, rules, *data, from, data_end);
+  if (inc && !data->empty() && run_first < from) {
+    output::Diagnostic(fmt::format("records from {} on are older than the state's timeline (it keeps {} days "
+                                   "before now, {}): counted, but they cannot raise alarms",
+                                   FormatIsoTime(run_first), kStateRetention / 86400, FormatIsoTime(from)));
   }
-  std::stable_sort(hits.begin(), hits.end(), [](const output::Hit& x, const output::Hit& y) {
-    return std::tie(x.episode.start, x.alarm->name, x.dimensions) <
-           std::tie(y.episode.start, y.alarm->name, y.dimensions);
-  });
-  const std::vector<bool> fresh = inc ? SelectNewHits(hits, *data, &inc->state) : std::vector<bool>(hits.size(), true);
+  const std::vector<ReportedEpisode> episodes = EpisodesOf(hits, data_end, now + kClockSkew);
+  const std::vector<bool> fresh =
+      inc ? SelectNewHits(hits, episodes, inc->state) : std::vector<bool>(hits.size(), true);
   const size_t new_hits = static_cast<size_t>(std::count(fresh.begin(), fresh.end(), true));
 
-  // 7. Print the new hits, then run the hook for each. Output comes before the
-  //    state is saved: a run killed in between prints those hits again next
-  //    time (at least once, never lost).
-  std::string out = options.format == ScanOptions::Format::kCsv ? output::HitCsvHeader() : std::string();
-  for (size_t i = 0; i < hits.size(); ++i) {
-    if (fresh[i]) out += Render(options, hits[i]);
-  }
+  // 6. Print the new hits, then run the hook for each. A hit counts as
+  //    reported only once both are done, and the state is saved after: a run
+  //    killed in between, a full disk or a failed hook prints (and pages)
+  //    those hits again next time (at least once, never lost).
+  std::optional<std::vector<bool>> delivered = PrintHits(options, hits, fresh);
   // stdout closed early (| head): stop without saving, so nothing is lost.
-  if (!output::WriteStdout(out)) return new_hits == 0 ? kExitOk : kExitNoMatch;
-  uint64_t hooks_failed = 0;
-  if (!options.on_alarm.empty()) {
-    for (size_t i = 0; i < hits.size(); ++i) {
-      if (fresh[i] && !RunHookFor(options, hits[i])) ++hooks_failed;
-    }
-  }
+  if (!delivered) return new_hits == 0 ? kExitOk : kExitNoMatch;
+  const uint64_t hooks_failed = RunHooks(options, hits, fresh, &*delivered);
 
-  // 8. The summary on stderr: the table for people, the totals for logs.
+  // 7. The summary on stderr: the table for people, the totals for logs.
   if (options.summary) PrintSummary(options, rules, acc, run_first, run_last, hits, fresh);
-  if (!options.read.quiet) {
-    if (inc) {
-      output::Diagnostic(fmt::format("state {}: {} files read before and skipped, {} new; {} hits in the "
-                                     "retained timeline, {} new",
-                                     TerminalSafe(options.state_path), inc->already_read, inc->stamps.size(),
-                                     hits.size(), new_hits));
-    } else {
-      output::Diagnostic(fmt::format("{} alarm hit{}", new_hits, new_hits == 1 ? "" : "s"));
-    }
-    if (acc.warnings > 0) {
-      output::Diagnostic(fmt::format("{} matches emitted no value (value or dimension field missing or "
-                                     "not a number)",
-                                     acc.warnings));
-    }
-  }
+  future.Print(now + kClockSkew);  // warnings (possible tampering): printed even with --quiet
+  PrintConflicts(ledger);
+  if (!options.read.quiet) Report(options, acc, ledger, inc ? &*inc : nullptr, hits.size(), new_hits);
   if (hooks_failed > 0) output::Diagnostic(fmt::format("{} of {} hooks failed", hooks_failed, new_hits));
   int code = run.Summarize("evaluated", new_hits == 0 || options.exit_zero ? kExitOk : kExitNoMatch);
 
-  // 9. Save the state: files read, the retained timeline, what was reported.
+  // 8. Save the state: files read, records counted, the retained timeline,
+  //    what was reported.
   if (inc) {
-    for (auto& [path, stamp] : inc->stamps) inc->state.files[path] = stamp;
-    if (!inc->state.data.empty()) {
-      int64_t lookback = 0;
-      for (const MetricAlarm& a : rules.rules.alarms) {
-        lookback = std::max<int64_t>(lookback, (a.evaluation_periods + 2) * a.period);
-      }
-      const UnixSeconds horizon = inc->state.data.last - kStateRetention;
-      inc->state.Prune(horizon - lookback, horizon);
-    }
-    if (const Status s = pipeline::SaveState(options.state_path, inc->state); !s.ok()) {
-      output::Diagnostic(s.message());
-      code = kExitError;
-    }
-    if (inc->changed > 0) code = kExitError;
+    CommitReported(hits, episodes, fresh, *delivered, &inc->state);
+    for (const auto& [key, t] : ledger.counted) inc->state.counted.emplace(key, t);
+    if (!SaveIncremental(options, rules, now, &*inc) || inc->files->changed > 0) code = kExitError;
   }
-  if (hooks_failed > 0 || !rules.rules.errors.empty()) code = kExitError;
+  if (hooks_failed > 0 || ledger.conflicts > 0 || !rules.rules.errors.empty() || output::StdoutFailed()) {
+    code = kExitError;
+  }
   return code;
 }
 

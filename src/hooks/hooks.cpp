@@ -135,14 +135,18 @@ Status RunHook(const std::vector<std::string>& argv, std::string_view input, con
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[0], STDIN_FILENO);
   posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO);
-  // The child starts with default signal handling (trailwatch ignores SIGPIPE).
+  // The child starts with default signal handling (trailwatch ignores SIGPIPE
+  // and SIGXFSZ), in a process group of its own, so that a timeout kills
+  // everything it started, not only itself.
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   sigset_t defaults;
   sigemptyset(&defaults);
   sigaddset(&defaults, SIGPIPE);
+  sigaddset(&defaults, SIGXFSZ);
   posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
   pid_t pid = 0;
   const int err = ::posix_spawnp(&pid, args[0], &actions, &attr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
@@ -163,7 +167,7 @@ Status RunHook(const std::vector<std::string>& argv, std::string_view input, con
     if (r == pid) break;
     if (r < 0 && errno != EINTR) return Status::IoError(fmt::format("hook {}: wait: {}", name, std::strerror(errno)));
     if (Clock::now() >= deadline) {
-      ::kill(pid, SIGKILL);
+      ::kill(-pid, SIGKILL);  // the whole group: the hook and what it started
       ::waitpid(pid, &status, 0);
       return Status::IoError(fmt::format("hook {}: killed after {} ms without finishing", name, timeout.count()));
     }

@@ -21,8 +21,10 @@ Result<std::vector<std::string>> SplitCommand(std::string_view text);
 
 /// Runs `argv` (argv[0] looked up in PATH) with `input` on its stdin and
 /// `env` added to trailwatch's environment. Its stdout and stderr go to
-/// trailwatch's stderr, so stdout carries only results. Killed after
-/// `timeout`. Ok if it exited with status 0; otherwise a message that says why.
+/// trailwatch's stderr, so stdout carries only results. It runs in a process
+/// group of its own; after `timeout` the whole group is killed (a child it
+/// started does not outlive it). Ok if it exited with status 0; otherwise a
+/// message that says why.
 Status RunHook(const std::vector<std::string>& argv, std::string_view input, const KeyValues& env,
                std::chrono::milliseconds timeout);
 

@@ -3,7 +3,7 @@
 
 namespace trailwatch::pipeline {
 
-void RecordFields::Register(PatternSet* set) {
+void RecordFields::Register(PatternSet* set, bool scan) {
   PatternError unused;  // the selectors below are valid
   event_id = set->AddSelector("$.eventID", &unused);
   region = set->AddSelector("$.awsRegion", &unused);
@@ -14,6 +14,9 @@ void RecordFields::Register(PatternSet* set) {
   type = set->AddSelector("$.userIdentity.type", &unused);
   source_ip = set->AddSelector("$.sourceIPAddress", &unused);
   error_code = set->AddSelector("$.errorCode", &unused);
+  if (!scan) return;
+  error_message = set->AddSelector("$.errorMessage", &unused);
+  account = set->AddSelector("$.recipientAccountId", &unused);
 }
 
 std::string_view RecordFields::First(const PatternSet::Matcher& m, int selector) {

@@ -47,7 +47,7 @@ void ScanRules::Compile() {
       metric_needs_values[static_cast<size_t>(m)] = true;
     }
   }
-  fields.Register(&patterns);
+  fields.Register(&patterns, /*scan=*/true);
   patterns.Compile();
 }
 

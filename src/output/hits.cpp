@@ -89,7 +89,9 @@ std::string HitText(const Hit& hit, bool color) {
   };
   add_top("principals", &alarm::Evidence::principal);
   add_top("ips", &alarm::Evidence::source_ip);
-  line += fmt::format(" events={}\n", hit.events.size());
+  line += fmt::format(" events={}", hit.events.size());
+  if (hit.events_omitted > 0) line += fmt::format(" omitted={}", hit.events_omitted);
+  line += '\n';
   return line;
 }
 
@@ -116,7 +118,7 @@ std::string CsvCell(std::string_view text) { return SafeCsvCell(TerminalSafe(tex
 
 std::string HitCsvHeader() {
   return "start,end,alarm,severity,statistic,value,comparison,threshold,period,datapoints_to_alarm,"
-         "evaluation_periods,dimensions,principals,source_ips,events\n";
+         "evaluation_periods,dimensions,principals,source_ips,events,events_omitted\n";
 }
 
 std::string HitCsv(const Hit& hit) {
@@ -125,13 +127,13 @@ std::string HitCsv(const Hit& hit) {
   auto top = [&](std::string alarm::Evidence::*field) { return TopList(hit, field, SIZE_MAX); };
   // Times and numbers are ours; every text cell goes through CsvCell, the
   // lists in a cell are text fields as in the text line (quoted as needed).
-  return fmt::format("{},{},{},{},{},\"{}\",\"{}\",\"{}\",\"{}\",\"{}\",\"{}\",{},{},{},\"{}\"\n",
+  return fmt::format("{},{},{},{},{},\"{}\",\"{}\",\"{}\",\"{}\",\"{}\",\"{}\",{},{},{},\"{}\",\"{}\"\n",
                      CsvCell(FormatIsoTime(hit.episode.start)),
                      CsvCell(hit.episode.end ? FormatIsoTime(*hit.episode.end) : ""), CsvCell(a.name),
                      CsvCell(TagValue(a.tags, "Severity")), CsvCell(a.statistic.name), Number(hit.episode.peak),
                      ComparisonSymbol(a.comparison), Number(a.threshold), a.period, a.datapoints_to_alarm,
                      a.evaluation_periods, SafeCsvCell(dims), SafeCsvCell(top(&alarm::Evidence::principal)),
-                     SafeCsvCell(top(&alarm::Evidence::source_ip)), hit.events.size());
+                     SafeCsvCell(top(&alarm::Evidence::source_ip)), hit.events.size(), hit.events_omitted);
 }
 
 std::string HitJson(const Hit& hit, bool with_events) {
@@ -159,7 +161,7 @@ std::string HitJson(const Hit& hit, bool with_events) {
   add_top("source_ips", &alarm::Evidence::source_ip);
   out += ",\"events\":[";
   for (size_t i = 0; i < hit.events.size(); ++i) out += (i ? "," : "") + JsonQuoted(hit.events[i]->event_id);
-  out += ']';
+  out += fmt::format("],\"events_omitted\":{}", hit.events_omitted);
   if (with_events) {
     out += ",\"records\":[";
     for (size_t i = 0; i < hit.events.size(); ++i) {

@@ -16,6 +16,7 @@ struct Hit {
   KeyValues dimensions;  ///< the series' dimension values (empty: none)
   alarm::Episode episode;
   std::vector<const alarm::Evidence*> events;  ///< matching records in the breaching windows
+  uint64_t events_omitted = 0;  ///< matching records in those windows left out of `events` (the cap)
 };
 
 /// "START END ALARM name Sum=6 > 3 period=300s 1/1 dimensions=... principals=... ips=..."

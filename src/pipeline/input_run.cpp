@@ -35,7 +35,7 @@ void InputRun::RetainInputs(const std::function<bool(const InputFile&)>& keep) {
   std::erase_if(inputs_, [&](const InputFile& f) { return !keep(f); });
 }
 
-bool InputRun::Run(const MakeSink& make_sink, const OnInputDone& done) {
+bool InputRun::Run(const MakeSink& make_sink, const OnInputDone& done, const OrderedRunner::Deliver& deliver) {
   uint64_t total_bytes = 0;
   if (options_.progress) {
     for (const InputFile& f : inputs_) {
@@ -51,7 +51,7 @@ bool InputRun::Run(const MakeSink& make_sink, const OnInputDone& done) {
         std::unique_ptr<RecordSink> sink = make_sink(worker, task, out);
         readers_[worker]->Read(inputs_[task], *sink, &out.report());
       },
-      [](size_t, std::string_view chunk) { return output::WriteStdout(chunk); },
+      [&](size_t task, std::string_view chunk) { return deliver ? deliver(task, chunk) : output::WriteStdout(chunk); },
       [&](size_t task, InputReport& report) {
         for (const std::string& m : report.messages) output::Diagnostic(m);
         if (report.suppressed_messages > 0) {

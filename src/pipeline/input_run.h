@@ -41,7 +41,9 @@ class InputRun {
   using OnInputDone = std::function<void(size_t task, const InputReport& report)>;
 
   /// Reads every input. Returns false if stdout was closed early (| head).
-  bool Run(const MakeSink& make_sink, const OnInputDone& done = {});
+  /// What sinks write to their TaskOutput goes to stdout, in input order, or
+  /// to `deliver` when given (scan hands its matching records over this way).
+  bool Run(const MakeSink& make_sink, const OnInputDone& done = {}, const OrderedRunner::Deliver& deliver = {});
 
   /// Prints the summary (unless quiet) and returns the exit code for "no
   /// errors" `ok_code`, or kExitError (errors, or nothing found: see

@@ -98,7 +98,7 @@ expect_contains "$TMP/out" "AnyLogin"
 run_tw scan --rules '[rules]/r.tf' --rules '[vars]' --format jsonl '[logs]'
 expect_eq "$status" 1 "scan --rules '[rules]/r.tf' --rules '[vars]'"
 expect_contains "$TMP/out" '"source":"[rules]/r.tf:'
-run_tw scan --rules '[rules]' --state '[state]' '[logs]'
+run_tw scan --rules '[rules]' --state '[state]' --now 2026-11-20T09:00:00Z '[logs]'
 expect_eq "$status" 1 "scan --state '[state]'"
 [ -f '[state]' ] || fail "the state file is not named '[state]'"
 # The hook command is split by trailwatch, not CLI11: '[x]' is one word.

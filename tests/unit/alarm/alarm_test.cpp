@@ -244,3 +244,80 @@ TEST_CASE("LessThan alarms and notBreaching missing data") {
   CHECK(FormatIsoTime(eps[0].start) == "2026-11-20T10:20:00Z");
   CHECK(FormatIsoTime(*eps[0].end) == "2026-11-20T10:31:00Z");
 }
+
+namespace {
+
+// Evidence (issue 13, item 8): the cap keeps every distinct actor before
+// repeats, and what it keeps does not depend on arrival order or splits.
+Evidence Login(int second, std::string id, std::string ip, std::string error) {
+  return {1795687200 + second, std::move(id), "arn:aws:iam::1:root", std::move(ip), "", "ConsoleLogin",
+          std::move(error)};
+}
+
+std::vector<std::string> Kept(const Series& s) {
+  std::vector<std::string> ids;
+  for (const auto& [minute, ev] : s.evidence) {
+    for (const Evidence& e : ev.kept) ids.push_back(e.event_id);
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+TEST_CASE("Evidence: 60 decoys do not push out the one login that succeeded") {
+  Series s;
+  for (int i = 0; i < 60; ++i) s.AddEvidence(Login(std::min(i, 58), fmt::format("decoy-{:02}", i), "198.51.100.7", "Failed authentication"));
+  s.AddEvidence(Login(59, "the-real-one", "203.0.113.99", ""));
+  REQUIRE(s.evidence.size() == 1);
+  const MinuteEvidence& m = s.evidence.begin()->second;
+  CHECK(m.kept.size() == Series::kMaxEvidencePerMinute);
+  CHECK(m.offered == 61);
+  CHECK(m.omitted() == 11);
+  const std::vector<std::string> ids = Kept(s);
+  CHECK(std::count(ids.begin(), ids.end(), "the-real-one") == 1);
+  CHECK(std::count(ids.begin(), ids.end(), "decoy-48") == 1);  // the 48 earliest decoys fill the rest
+  CHECK(std::count(ids.begin(), ids.end(), "decoy-49") == 0);
+  // The same actor failing and succeeding is two actors: the error differs.
+  Series t;
+  for (int i = 0; i < 60; ++i) t.AddEvidence(Login(i % 59, fmt::format("d{:02}", i), "198.51.100.7", "Failed authentication"));
+  t.AddEvidence(Login(59, "success", "198.51.100.7", ""));
+  const std::vector<std::string> tids = Kept(t);
+  CHECK(std::count(tids.begin(), tids.end(), "success") == 1);
+}
+
+TEST_CASE("Evidence: more distinct actors than places keeps the earliest actors") {
+  Series s;
+  for (int i = 0; i < 80; ++i) s.AddEvidence(Login(i % 60, fmt::format("a{:02}", i), fmt::format("10.0.0.{}", i), ""));
+  const MinuteEvidence& m = s.evidence.begin()->second;
+  CHECK(m.kept.size() == 50);
+  CHECK(m.omitted() == 30);
+}
+
+TEST_CASE("Evidence: the kept records depend only on the records, not their order or split") {
+  // A mix of actors and repeats across two minutes, shuffled and split into
+  // parts (workers, --state runs) in many ways: always the same evidence.
+  std::vector<Evidence> all;
+  for (int i = 0; i < 130; ++i) {
+    const std::string ip = i % 7 == 0 ? fmt::format("10.0.{}.1", i % 5) : "198.51.100.7";
+    all.push_back(Login(i % 100, fmt::format("e{:03}", i), ip, i % 3 == 0 ? "" : "Failed authentication"));
+  }
+  Series whole;
+  for (const Evidence& e : all) whole.AddEvidence(e);
+  const std::vector<std::string> expected = Kept(whole);
+  uint64_t seed = 42;
+  auto next = [&] { return (seed = seed * 6364136223846793005ULL + 1442695040888963407ULL) >> 33; };
+  for (int round = 0; round < 200; ++round) {
+    for (size_t i = all.size() - 1; i > 0; --i) std::swap(all[i], all[next() % (i + 1)]);
+    const size_t parts = 1 + next() % 4;
+    std::vector<Series> split(parts);
+    for (const Evidence& e : all) split[next() % parts].AddEvidence(e);
+    Series merged;
+    for (Series& p : split) merged.Merge(std::move(p));
+    CAPTURE(round);
+    REQUIRE(Kept(merged) == expected);
+    uint64_t offered = 0;
+    for (const auto& [minute, ev] : merged.evidence) offered += ev.offered;
+    REQUIRE(offered == all.size());
+  }
+}
+
+}  // namespace

@@ -108,9 +108,9 @@ struct ForgedHit {
     alarm.statistic.name = "Sum";
     alarm.comparison = Comparison::kGreaterThan;
     alarm.threshold = 1;
-    evidence.push_back({60, "e1", "x(1) ips=10.0.0.1(1) events=1", "203.0.113.9", ""});
-    evidence.push_back({61, "e2", "x(1) ips=10.0.0.1(1) events=1", "203.0.113.9", ""});
-    evidence.push_back({62, "e3", "bob,eve(7)", "1.2.3.4\xE2\x80\xAE", ""});
+    evidence.push_back({60, "e1", "x(1) ips=10.0.0.1(1) events=1", "203.0.113.9", "", "", ""});
+    evidence.push_back({61, "e2", "x(1) ips=10.0.0.1(1) events=1", "203.0.113.9", "", "", ""});
+    evidence.push_back({62, "e3", "bob,eve(7)", "1.2.3.4\xE2\x80\xAE", "", "", ""});
     hit.alarm = &alarm;
     hit.dimensions = {{"k:ey", "v a,l"}};
     hit.episode.start = 60;
