@@ -32,19 +32,19 @@ size_t Walk(const std::vector<hcl::Attribute>& attributes, const std::vector<hcl
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  hcl::Body body;
-  hcl::ParseError error;
-  if (hcl::Parse(text, &body, &error)) {
-    (void)Walk(body.attributes, body.blocks);
+  auto body = hcl::Parse(text);
+  if (body.ok()) {
+    (void)Walk(body.value().attributes, body.value().blocks);
     return 0;
   }
+  const trailwatch::ParseError error = body.error();
   // An error always has a message and a position within the input.
   size_t lines = 1;
   for (char c : text) lines += c == '\n';
-  if (error.message.empty() || error.pos.line < 1 || error.pos.line > lines || error.pos.column < 1 ||
-      error.pos.column > size + 1) {
+  if (error.message.empty() || error.line < 1 || error.line > lines || error.column < 1 ||
+      error.column > size + 1 || error.offset > size) {
     std::abort();
   }
-  (void)error.ToString();
+  (void)error.Describe();
   return 0;
 }

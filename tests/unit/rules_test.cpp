@@ -201,7 +201,7 @@ resource "aws_cloudwatch_metric_alarm" "a" {
     value     = "1"
   }
 }
-)", "t.tf:2:13: name: cannot resolve var.missing to a literal"},
+)", "t.tf:2:13: name: reference to undeclared input variable \"missing\""},
       {R"(resource "aws_cloudwatch_log_metric_filter" "f" {
   name    = "F"
   pattern = "ERROR"
@@ -271,7 +271,7 @@ TEST_CASE("The built-in rule pack loads without errors") {
   CHECK(rules.alarms.size() >= 2);
 }
 
-TEST_CASE("Templates: $${ is a literal ${, and unresolvable parts are errors") {
+TEST_CASE("Templates: $${ is a literal ${, functions evaluate, and unknown functions are errors") {
   RuleSet rules;
   LoadTerraform(R"(
 locals {
@@ -295,10 +295,23 @@ resource "aws_cloudwatch_log_metric_filter" "g" {
     value     = "1"
   }
 }
+resource "aws_cloudwatch_log_metric_filter" "h" {
+  name    = "${sha256(local.env)}"
+  pattern = ""
+  metric_transformation {
+    name      = "M3"
+    namespace = "NS"
+    value     = "1"
+  }
+}
 )",
                 "t.tf", &rules);
-  REQUIRE(rules.filters.size() == 1);
+  REQUIRE(rules.filters.size() == 2);
   CHECK(rules.filters[0].name == "${literal}-prod");
   CHECK(rules.filters[0].metric_name == "M-prod");
-  CHECK_THAT(Errors(rules), Contains("t.tf:15:13: name: cannot resolve ${upper(local.env)} to a literal"));
+  CHECK(rules.filters[1].name == "PROD");
+  REQUIRE(rules.errors.size() == 1);
+  CHECK(rules.errors[0].Describe() ==
+        "t.tf:24:13: name: the function sha256() is not evaluated offline by trailwatch: write its result as a "
+        "literal or pass it with -var, or use terraform show -json (at t.tf:24:16)");
 }
