@@ -46,9 +46,10 @@ struct TemplateToken {
   Pos pos;
 };
 
-/// Applies the strip markers and nests the directives. REQUIRES: the
+/// Applies the strip markers, then for a `<<-` heredoc (`flush`) removes the
+/// common indentation, and nests the directives, as HCL does. REQUIRES: the
 /// directives are balanced (the parser checked).
-std::vector<TemplatePart> BuildTemplate(std::vector<TemplateToken> tokens);
+std::vector<TemplatePart> BuildTemplate(std::vector<TemplateToken> tokens, bool flush);
 
 /// An open %{ if } or %{ for } directive of the template being parsed.
 struct Directive {
@@ -165,7 +166,7 @@ class Parser {
   /// of the template.
   bool ParseSequence(std::string* out, std::vector<Directive>* directives, std::vector<TemplateToken>* tokens);
   /// Sets the tree of a parsed string or heredoc: a literal, or a template.
-  void SetTemplateAst(Node* out, std::vector<TemplateToken> tokens, bool is_template) const;
+  void SetTemplateAst(Node* out, std::vector<TemplateToken> tokens, bool is_template, bool flush) const;
   /// Checks that the whole text was used and turns the first error into a result.
   Result<ExprPtr, trailwatch::ParseError> FinishWhole(bool ok, const Node& node);
   /// Records a NUL or invalid UTF-8 byte outside comments as the error,
@@ -201,5 +202,7 @@ inline bool IsIdentChar(char c) { return IsIdentStart(c) || IsDigit(c) || c == '
 /// Removes the common leading whitespace of the lines of a `<<-` heredoc, as
 /// HCL does: blank lines do not count, a line starting with a sequence counts as zero.
 void DedentHeredoc(std::vector<HeredocPiece>* pieces);
+/// The same on texts: each a literal piece, or null for a sequence.
+void DedentLines(const std::vector<std::string*>& texts);
 
 }  // namespace trailwatch::ruleset::hcl::internal

@@ -67,38 +67,44 @@ size_t SpaceLength(std::string_view s, size_t k) {
 
 }  // namespace
 
-void DedentHeredoc(std::vector<HeredocPiece>* pieces) {
+void DedentLines(const std::vector<std::string*>& texts) {
   constexpr size_t kNone = std::numeric_limits<size_t>::max();
   size_t min_spaces = kNone;
-  std::vector<HeredocPiece*> adjust;
+  std::vector<std::string*> adjust;
   bool line_start = true;
-  for (HeredocPiece& piece : *pieces) {
+  for (std::string* text : texts) {
     if (line_start) {
       size_t spaces = 0;  // a line that starts with a sequence has no indentation
-      if (piece.literal) {
+      if (text != nullptr) {
         size_t k = 0;
-        while (k < piece.text.size()) {
-          const size_t len = SpaceLength(piece.text, k);
+        while (k < text->size()) {
+          const size_t len = SpaceLength(*text, k);
           if (len == 0) break;
           k += len;
           ++spaces;
         }
-        if (k == piece.text.size() && piece.text.back() == '\n') {
+        if (k == text->size() && !text->empty() && text->back() == '\n') {
           spaces = kNone;  // a blank line does not count
         } else {
-          adjust.push_back(&piece);
+          adjust.push_back(text);
         }
       }
       min_spaces = std::min(min_spaces, spaces);
     }
-    line_start = piece.literal && !piece.text.empty() && piece.text.back() == '\n';
+    line_start = text != nullptr && !text->empty() && text->back() == '\n';
   }
   if (min_spaces == kNone || min_spaces == 0) return;
-  for (HeredocPiece* piece : adjust) {
+  for (std::string* text : adjust) {
     size_t k = 0;
-    for (size_t n = 0; n < min_spaces; ++n) k += SpaceLength(piece->text, k);
-    piece->text.erase(0, k);
+    for (size_t n = 0; n < min_spaces; ++n) k += SpaceLength(*text, k);
+    text->erase(0, k);
   }
+}
+
+void DedentHeredoc(std::vector<HeredocPiece>* pieces) {
+  std::vector<std::string*> texts;
+  for (HeredocPiece& piece : *pieces) texts.push_back(piece.literal ? &piece.text : nullptr);
+  DedentLines(texts);
 }
 
 bool Parser::ParseEscape(std::string* out) {
@@ -267,7 +273,7 @@ bool Parser::ParseQuoted(Node* out) {
   } else {
     v.text = std::move(literal);
   }
-  SetTemplateAst(out, std::move(tokens), is_template);
+  SetTemplateAst(out, std::move(tokens), is_template, false);
   out->end = i_;
   return true;
 }
@@ -340,30 +346,33 @@ bool Parser::ParseHeredoc(Node* out) {
     pieces.push_back(std::move(piece));
   }
   if (!CheckDirectivesClosed(directives)) return false;
+  // The tree follows HCL: one literal token per line, strip markers applied
+  // to the neighbouring tokens, then the <<- indentation removed.
+  std::vector<TemplateToken> tokens;
+  for (const HeredocPiece& piece : pieces) {
+    if (!piece.literal) {
+      tokens.push_back(std::move(sequences[piece.token]));
+      continue;
+    }
+    TemplateToken t;
+    t.literal = piece.text;
+    tokens.push_back(std::move(t));
+  }
+  // The value's text: the indentation removed from the text as written.
   if (flush) DedentHeredoc(&pieces);
   std::string text;
-  std::vector<TemplateToken> tokens;
   for (HeredocPiece& piece : pieces) {
     if (is_template && piece.literal) {
       AppendTemplateLiteral(piece.text, &text);
     } else {
       text += piece.text;
     }
-    if (!piece.literal) {
-      tokens.push_back(std::move(sequences[piece.token]));
-    } else if (!tokens.empty() && tokens.back().kind == TemplateToken::Kind::kLiteral) {
-      tokens.back().literal += piece.text;
-    } else {
-      TemplateToken t;
-      t.literal = std::move(piece.text);
-      tokens.push_back(std::move(t));
-    }
   }
   Value& v = out->value;
   v.kind = Value::Kind::kString;
   v.is_template = is_template;
   v.text = std::move(text);
-  SetTemplateAst(out, std::move(tokens), is_template);
+  SetTemplateAst(out, std::move(tokens), is_template, flush);
   out->end = i_;
   return true;
 }
@@ -380,7 +389,11 @@ Result<ExprPtr, trailwatch::ParseError> Parser::ParseWholeTemplate() {
       ok = ParseSequence(&unused, &directives, &tokens);
       continue;
     }
-    if (tokens.empty() || tokens.back().kind != TemplateToken::Kind::kLiteral) tokens.emplace_back();
+    // One literal token per line, as HCL scans template files.
+    if (tokens.empty() || tokens.back().kind != TemplateToken::Kind::kLiteral ||
+        (!tokens.back().literal.empty() && tokens.back().literal.back() == '\n')) {
+      tokens.emplace_back();
+    }
     if ((c == '$' || c == '%') && Peek(1) == c && Peek(2) == '{') {
       tokens.back().literal.append({c, '{'});
       i_ += 3;
@@ -392,11 +405,11 @@ Result<ExprPtr, trailwatch::ParseError> Parser::ParseWholeTemplate() {
   ok = ok && CheckDirectivesClosed(directives);
   Node node;
   node.value.pos = PosAt(0);
-  SetTemplateAst(&node, std::move(tokens), true);
+  SetTemplateAst(&node, std::move(tokens), true, false);
   return FinishWhole(ok, node);
 }
 
-void Parser::SetTemplateAst(Node* out, std::vector<TemplateToken> tokens, bool is_template) const {
+void Parser::SetTemplateAst(Node* out, std::vector<TemplateToken> tokens, bool is_template, bool flush) const {
   auto ast = std::make_shared<Expr>();
   ast->pos = out->value.pos;
   if (!is_template) {
@@ -404,14 +417,13 @@ void Parser::SetTemplateAst(Node* out, std::vector<TemplateToken> tokens, bool i
     ast->text = out->value.text;
   } else {
     ast->kind = Expr::Kind::kTemplate;
-    ast->parts = BuildTemplate(std::move(tokens));
+    ast->parts = BuildTemplate(std::move(tokens), flush);
   }
   out->ast = std::move(ast);
 }
 
 namespace {
 
-bool IsTemplateSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 // Nests tokens[*at...] up to the end or a token of kind `stop_a` / `stop_b`,
 // which is left at *at.
@@ -457,19 +469,37 @@ std::vector<TemplatePart> Nest(std::vector<TemplateToken>* tokens, size_t* at, T
 
 }  // namespace
 
-std::vector<TemplatePart> BuildTemplate(std::vector<TemplateToken> tokens) {
+std::vector<TemplatePart> BuildTemplate(std::vector<TemplateToken> tokens, bool flush) {
+  // A strip marker trims the literal token right next to it (HCL's tokens:
+  // one per line in heredocs and template files), all white space as Go's unicode.IsSpace.
   for (size_t k = 0; k < tokens.size(); ++k) {
     if (tokens[k].kind == TemplateToken::Kind::kLiteral) continue;
     if (tokens[k].strip_before && k > 0 && tokens[k - 1].kind == TemplateToken::Kind::kLiteral) {
       std::string& s = tokens[k - 1].literal;
-      while (!s.empty() && IsTemplateSpace(s.back())) s.pop_back();
+      size_t end = 0;  // just past the last character that is not white space
+      for (size_t at = 0; at < s.size();) {
+        const size_t len = SpaceLength(s, at);
+        if (len > 0) {
+          at += len;
+          continue;
+        }
+        ++at;
+        while (at < s.size() && (static_cast<unsigned char>(s[at]) & 0xC0) == 0x80) ++at;
+        end = at;
+      }
+      s.resize(end);
     }
     if (tokens[k].strip_after && k + 1 < tokens.size() && tokens[k + 1].kind == TemplateToken::Kind::kLiteral) {
       std::string& s = tokens[k + 1].literal;
       size_t n = 0;
-      while (n < s.size() && IsTemplateSpace(s[n])) ++n;
+      while (n < s.size() && SpaceLength(s, n) > 0) n += SpaceLength(s, n);
       s.erase(0, n);
     }
+  }
+  if (flush) {
+    std::vector<std::string*> texts;
+    for (TemplateToken& t : tokens) texts.push_back(t.kind == TemplateToken::Kind::kLiteral ? &t.literal : nullptr);
+    DedentLines(texts);
   }
   size_t at = 0;
   return Nest(&tokens, &at, TemplateToken::Kind::kEndFor, TemplateToken::Kind::kEndFor);

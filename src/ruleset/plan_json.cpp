@@ -96,7 +96,8 @@ class PlanLoader {
     }
     if (e->is_null()) return std::nullopt;
     std::string_view s;
-    if (!e->get_string().get(s)) return std::string(s);
+    // A state holds "" for an optional string that is not set.
+    if (!e->get_string().get(s)) return s.empty() && !needed ? std::nullopt : std::optional<std::string>(s);
     double d = 0;
     if (!e->get_double().get(d)) return fmt::format("{}", d);
     Error(fmt::format("{} is not a string", key));
@@ -114,6 +115,7 @@ class PlanLoader {
     if (!e->get_double().get(d)) return d;
     std::string_view s;
     if (!e->get_string().get(s)) {
+      if (s.empty() && !needed) return std::nullopt;  // unset, in a state
       if (std::optional<double> parsed = ruleset::ParseNumber(s)) return parsed;
     }
     Error(fmt::format("{} is not a number", key));
@@ -206,7 +208,9 @@ class PlanLoader {
     }
     if (auto d = Number(values, "evaluation_periods", true)) a.evaluation_periods = static_cast<int>(*d);
     a.datapoints_to_alarm = a.evaluation_periods;
-    if (auto d = Number(values, "datapoints_to_alarm", false)) a.datapoints_to_alarm = static_cast<int>(*d);
+    if (auto d = Number(values, "datapoints_to_alarm", false); d && *d > 0) {  // a state holds 0 when unset
+      a.datapoints_to_alarm = static_cast<int>(*d);
+    }
     if (auto d = Number(values, "period", true)) a.period = static_cast<int64_t>(*d);
     if (auto d = Number(values, "threshold", true)) a.threshold = *d;
     const std::optional<std::string> stat = String(values, "statistic", false);

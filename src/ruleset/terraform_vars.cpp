@@ -25,6 +25,40 @@ const hcl::Expr* TypeOf(const hcl::Block& variable) {
   return type ? type->value.expr.get() : nullptr;
 }
 
+Result<Value, std::string> Convert(const Value& v, const hcl::Expr* type, int depth);
+
+// object({ a = string, b = optional(number, 1) }): the attributes the type
+// names, converted; a missing optional() one gets its default (or null).
+Result<Value, std::string> ConvertObject(const Value& v, const hcl::Expr& attributes, int depth) {
+  if (v.kind() != Value::Kind::kMap) return fmt::format("an object is needed, not a {}", v.TypeName());
+  if (attributes.kind != hcl::Expr::Kind::kObject) return v;
+  Value::Entries out;
+  for (const auto& [key, attr_type] : attributes.entries) {
+    if (key->kind != hcl::Expr::Kind::kString) return v;
+    const std::string& name = key->text;
+    const hcl::Expr* type = attr_type.get();
+    const bool optional = type->kind == hcl::Expr::Kind::kCall && type->text == "optional" && !type->args.empty();
+    if (optional) type = type->args[0].get();
+    const auto it = v.entries().find(name);
+    if (it == v.entries().end() && !optional) return fmt::format("attribute \"{}\" is required", name);
+    Value item = it != v.entries().end() ? it->second : Value();
+    if (item.is_null() && optional && type != attr_type->args.back().get()) {
+      Budget budget;
+      Evaluator evaluator(nullptr, &budget);
+      const std::string file;
+      Context ctx;
+      ctx.file = &file;
+      EvalResult d = evaluator.Eval(*attr_type->args.back(), ctx);
+      if (!d.ok()) return fmt::format("the default of \"{}\": {}", name, d.error().message);
+      item = std::move(d).value();
+    }
+    auto c = Convert(item, type, depth + 1);
+    if (!c.ok()) return fmt::format("attribute \"{}\": {}", name, c.error());
+    out.emplace(name, std::move(c).value());
+  }
+  return Value::Map(std::move(out));
+}
+
 Result<Value, std::string> Convert(const Value& v, const hcl::Expr* type, int depth) {
   if (type == nullptr || v.is_null() || v.is_unknown() || depth > 8) return v;
   const std::string_view primitive = PrimitiveType(type);
@@ -43,9 +77,10 @@ Result<Value, std::string> Convert(const Value& v, const hcl::Expr* type, int de
     if (!b.ok()) return Why(b.error());
     return Value::Bool(b.value());
   }
-  if (type->kind != hcl::Expr::Kind::kCall || type->args.size() != 1) return v;  // any, object(...), tuple(...)
+  if (type->kind != hcl::Expr::Kind::kCall || type->args.size() != 1) return v;  // any, tuple(...)
   const std::string& kind = type->text;
   const hcl::Expr* element = type->args[0].get();
+  if (kind == "object") return ConvertObject(v, *element, depth);
   if (kind == "list" || kind == "set") {
     if (v.kind() != Value::Kind::kList && v.kind() != Value::Kind::kSet) {
       return fmt::format("a {} is needed, not a {}", kind, v.TypeName());
