@@ -42,6 +42,15 @@ struct TemplatePart {
   Pos pos;
 };
 
+/// `[for key_name, value_name in collection : value if condition]` or
+/// `{for ... : key => value... if condition}` (`...`: grouping).
+struct ForClause {
+  std::string key_name, value_name;
+  ExprPtr collection, key, value, condition;
+  bool object_for = false;
+  bool grouping = false;
+};
+
 enum class UnaryOp { kNegate, kNot };
 enum class BinaryOp { kOr, kAnd, kEqual, kNotEqual, kLess, kLessEqual, kGreater, kGreaterEqual, kAdd, kSubtract,
                       kMultiply, kDivide, kModulo };
@@ -82,12 +91,8 @@ struct Expr {
 
   std::vector<std::pair<ExprPtr, ExprPtr>> entries;  ///< kObject: key, value (a bare name key is a kString)
 
-  // kFor: `[for key_name, value_name in collection : value if condition]` or
-  // `{for ... : key => value... if condition}`.
-  std::string key_name, value_name;
-  ExprPtr collection, key, value, condition;
-  bool object_for = false;
-  bool grouping = false;
+  /// kFor (held apart: most nodes are small, and flat input makes many).
+  std::unique_ptr<const ForClause> for_clause;
 };
 
 /// Parses a template file (templatefile()): literal text with ${...} and

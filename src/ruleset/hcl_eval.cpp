@@ -323,11 +323,12 @@ EvalResult Evaluator::EvalBinary(const Expr& expr, const Context& ctx) {
 }
 
 EvalResult Evaluator::EvalFor(const Expr& expr, const Context& ctx) {
-  EvalResult collection = Eval(*expr.collection, ctx);
+  const hcl::ForClause& f = *expr.for_clause;
+  EvalResult collection = Eval(*f.collection, ctx);
   if (!collection.ok() || collection.value().is_unknown()) return collection;
   std::vector<std::pair<Value, Value>> items;
   if (!Iterate(collection.value(), &items)) {
-    return Error(ctx, expr.collection->pos,
+    return Error(ctx, f.collection->pos,
                  fmt::format("a for expression needs a list, set or map, not a {}", collection.value().TypeName()));
   }
   if (!Charge(static_cast<int64_t>(items.size()))) return Error(ctx, expr.pos, "evaluation too large");
@@ -336,35 +337,35 @@ EvalResult Evaluator::EvalFor(const Expr& expr, const Context& ctx) {
   Value::Entries object;
   for (auto& [key, value] : items) {
     Context inner = ctx;
-    inner.bindings = Bind(expr.value_name, std::move(value), ctx.bindings);
-    if (!expr.key_name.empty()) inner.bindings = Bind(expr.key_name, std::move(key), inner.bindings);
-    if (expr.condition) {
-      EvalResult keep = Eval(*expr.condition, inner);
+    inner.bindings = Bind(f.value_name, std::move(value), ctx.bindings);
+    if (!f.key_name.empty()) inner.bindings = Bind(f.key_name, std::move(key), inner.bindings);
+    if (f.condition) {
+      EvalResult keep = Eval(*f.condition, inner);
       if (!keep.ok() || keep.value().is_unknown()) return keep;
       auto b = AsBool(keep.value());
-      if (!b.ok()) return Error(ctx, expr.condition->pos, "the 'if' of a for expression must be true or false: " + Why(b.error()));
+      if (!b.ok()) return Error(ctx, f.condition->pos, "the 'if' of a for expression must be true or false: " + Why(b.error()));
       if (!b.value()) continue;
     }
-    EvalResult v = Eval(*expr.value, inner);
+    EvalResult v = Eval(*f.value, inner);
     if (!v.ok()) return v;
-    if (!expr.object_for) {
+    if (!f.object_for) {
       list.push_back(std::move(v).value());
       continue;
     }
-    EvalResult k = Eval(*expr.key, inner);
+    EvalResult k = Eval(*f.key, inner);
     if (!k.ok() || k.value().is_unknown()) return k;
     auto name = AsString(k.value());
-    if (!name.ok()) return Error(ctx, expr.key->pos, "the key of a for expression must be a string: " + Why(name.error()));
-    if (expr.grouping) {
+    if (!name.ok()) return Error(ctx, f.key->pos, "the key of a for expression must be a string: " + Why(name.error()));
+    if (f.grouping) {
       groups[name.value()].push_back(std::move(v).value());
     } else if (!object.emplace(name.value(), std::move(v).value()).second) {
-      return Error(ctx, expr.key->pos,
+      return Error(ctx, f.key->pos,
                    fmt::format("duplicate key \"{}\" in a for expression (write '...' after the value to group the "
                                "values of equal keys)",
                                name.value()));
     }
   }
-  if (!expr.object_for) return Value::List(std::move(list));
+  if (!f.object_for) return Value::List(std::move(list));
   for (auto& [key, group] : groups) object.emplace(key, Value::List(std::move(group)));
   return Value::Map(std::move(object));
 }

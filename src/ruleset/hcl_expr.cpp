@@ -432,25 +432,28 @@ bool Parser::ParseForIntro(std::string* key_name, std::string* value_name, Node*
 // [for k, v in coll : value if cond]   {for k, v in coll : key => value... if cond}
 bool Parser::ParseForRest(Node* out, char close) {
   auto ast = NewExpr(Expr::Kind::kFor, out->value.pos);
-  ast->object_for = close == '}';
+  auto clause = std::make_unique<ForClause>();
+  clause->object_for = close == '}';
   i_ += 3;  // "for"
   Node collection;
-  if (!ParseForIntro(&ast->key_name, &ast->value_name, &collection) || !SkipSpace(Newlines::kSkip)) return false;
-  ast->collection = std::move(collection.ast);
+  if (!ParseForIntro(&clause->key_name, &clause->value_name, &collection) || !SkipSpace(Newlines::kSkip)) {
+    return false;
+  }
+  clause->collection = std::move(collection.ast);
   if (Peek() != ':') return FailExpected(i_, "':' after the collection of the 'for'");
   ++i_;
   Node first;
   if (!ParseExpr(&first, Newlines::kSkip) || !SkipSpace(Newlines::kSkip)) return false;
-  ast->value = std::move(first.ast);
+  clause->value = std::move(first.ast);
   if (close == '}') {
     if (!StartsWith("=>")) return FailExpected(i_, "'=>' between the key and the value of the 'for'");
     i_ += 2;
     Node second;
     if (!ParseExpr(&second, Newlines::kSkip) || !SkipSpace(Newlines::kSkip)) return false;
-    ast->key = std::move(ast->value);
-    ast->value = std::move(second.ast);
+    clause->key = std::move(clause->value);
+    clause->value = std::move(second.ast);
     if (StartsWith("...")) {  // grouping mode
-      ast->grouping = true;
+      clause->grouping = true;
       i_ += 3;
       if (!SkipSpace(Newlines::kSkip)) return false;
     }
@@ -459,12 +462,13 @@ bool Parser::ParseForRest(Node* out, char close) {
     i_ += 2;
     Node condition;
     if (!ParseExpr(&condition, Newlines::kSkip) || !SkipSpace(Newlines::kSkip)) return false;
-    ast->condition = std::move(condition.ast);
+    clause->condition = std::move(condition.ast);
   }
   if (Peek() != close) {
     return FailExpected(i_, fmt::format("'{}' to end the 'for' expression", close));
   }
   ++i_;
+  ast->for_clause = std::move(clause);
   out->ast = std::move(ast);
   MakeExpression(out, i_);
   return true;

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "ruleset/hcl.h"
+#include "ruleset/hcl_ast.h"
 
 using trailwatch::ruleset::hcl::Attribute;
 using trailwatch::ruleset::hcl::Block;
@@ -798,6 +799,7 @@ TEST_CASE("hcl: a NUL byte is rejected with its position", "[hcl]") {
   const ParseError error = MustFail(text);
   CHECK_THAT(error.message, Contains("NUL byte"));
   CheckPos(error, 2, 7);
+  CHECK(error.offset == 12);  // the byte offset too, for the project's ParseError
   CHECK(error.Describe() == "2:7: NUL byte: a .tf file must be text (NUL is allowed only in comments)");
 }
 
@@ -896,13 +898,17 @@ TEST_CASE("hcl: every kind of nesting counts toward the limit", "[hcl]") {
   }
 }
 
-TEST_CASE("hcl: long flat input stays fast and parses", "[hcl]") {
+TEST_CASE("hcl: long flat input parses into flat trees", "[hcl]") {
+  // How fast is bench/hcl_bench.cpp's business; this checks the results.
   std::string chain = "a = x";
   for (int k = 0; k < 200000; ++k) chain += " + x";
   chain += "\n";
   const Body body = MustParse(chain);
   CHECK(body.attributes.at(0).value.kind == Kind::kExpression);
   CHECK(body.attributes.at(0).value.text.size() == chain.size() - 5);
+  const trailwatch::ruleset::hcl::Expr& tree = *body.attributes.at(0).value.expr;
+  CHECK(tree.kind == trailwatch::ruleset::hcl::Expr::Kind::kBinary);
+  CHECK(tree.args.size() == 200001);  // one chain, not 200000 nested nodes
 
   std::string list = "a = [";
   for (int k = 0; k < 100000; ++k) list += "\"v\", ";
