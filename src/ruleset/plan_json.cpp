@@ -188,9 +188,7 @@ class PlanLoader {
     PatternError error;
     f.pattern = FilterPattern::Parse(f.pattern_text, &error);
     if (!f.pattern) return Error("invalid pattern: " + error.Render(f.pattern_text));
-    bool failed = false;
-    ruleset::CheckFilter(f, &rules_->errors, &failed);
-    if (!failed) rules_->filters.push_back(std::move(f));
+    if (ruleset::CheckFilter(f, &rules_->errors)) rules_->filters.push_back(std::move(f));
   }
 
   void Alarm(element values) {

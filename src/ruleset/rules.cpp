@@ -256,7 +256,6 @@ void LoadRulePaths(const std::vector<std::string>& paths, RuleSet* rules, const 
         ++rules->files;
         LoadRuleJson(text.value(), p, rules);
       } else {  // Terraform in a file not named .tf: a module of its own
-        ++rules->files;
         LoadTerraform(text.value(), p, rules);
       }
     }

@@ -11,6 +11,13 @@ namespace trailwatch::ruleset {
 Result<std::string> DiskFiles::Read(const std::string& path) const {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) return Status::InvalidArgument("is a folder, not a file");
+  // Rule sources and the files they read are regular files of sane size
+  // (not /dev/zero, not a FIFO).
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec)) {
+    return Status::InvalidArgument("is not a regular file");
+  }
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxFileBytes) return Status::TooLarge("is larger than 64 MiB");
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::IoError("cannot read the file (no such file, or no permission)");
   std::ostringstream buffer;

@@ -4,6 +4,7 @@
 // '/'-separated strings, joined lexically.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -25,6 +26,7 @@ class SourceFiles {
 
 class DiskFiles : public SourceFiles {
  public:
+  static constexpr uintmax_t kMaxFileBytes = uintmax_t{64} << 20;
   Result<std::string> Read(const std::string& path) const override;
   Result<std::vector<std::string>> List(const std::string& dir) const override;
 };

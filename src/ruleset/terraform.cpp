@@ -216,9 +216,7 @@ void LoadMetricFilter(const RuleSource& source, RuleSet* rules) {
   if (!has_pattern && !r.failed()) r.Error(f.loc, fmt::format("metric filter \"{}\" has no pattern", f.name));
   if (std::optional<NestedBlock> t = r.OnlyBlock("metric_transformation")) FilterTransformation(&r, *t, &f);
   if (r.failed()) return;
-  bool failed = false;
-  ruleset::CheckFilter(f, &rules->errors, &failed);
-  if (!failed) rules->filters.push_back(std::move(f));
+  if (ruleset::CheckFilter(f, &rules->errors)) rules->filters.push_back(std::move(f));
 }
 
 namespace {

@@ -6,6 +6,7 @@
 #include "ruleset/terraform_module.h"
 
 #include <cmath>
+#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -253,9 +254,13 @@ EvalResult ModuleInstance::Resolve(const hcl::Expr& root, std::span<const hcl::S
     if (name == "module") return ModuleValue(what, root.pos, ctx);
     if (name == "terraform" && what == "workspace") return Value::String("default");
     if (name == "path" && (what == "module" || what == "root" || what == "cwd")) {
-      if (what != "module" || module_->dir == state_->root_dir) return Value::String(".");
+      // Relative to the root folder, Terraform's working directory.
       const std::string& dir = module_->dir;
-      return Value::String(state_->root_dir.empty() ? dir : dir.substr(std::min(dir.size(), state_->root_dir.size() + 1)));
+      const std::string& root_dir = state_->root_dir;
+      if (what != "module" || dir == root_dir) return Value::String(".");
+      if (root_dir.empty()) return Value::String(dir);
+      const std::string relative = std::filesystem::path(dir).lexically_relative(root_dir).generic_string();
+      return Value::String(relative.empty() ? dir : relative);
     }
     return Evaluator::Error(ctx, steps[0].pos, fmt::format("{}.{} is not something Terraform defines", name, what));
   }

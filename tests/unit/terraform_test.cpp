@@ -561,6 +561,14 @@ TEST_CASE("terraform: file() and templatefile() read relative to the root, path.
   CHECK(rules.filters[0].name == "F-from-file");
   REQUIRE(rules.alarms.size() == 1);
   CHECK(rules.alarms[0].metric_name == "SStops");  // "SS" + "tops"... and no filter makes that metric
+  // A module outside the root folder: path.module is "../shared", as in Terraform.
+  const RuleSet outside = LoadMemory({{"repo/main.tf", "module \"s\" {\n  source = \"../shared\"\n}\n"},
+                                      {"shared/main.tf", Rule("\"${path.module}:${file(\"${path.module}/n.txt\")}\"",
+                                                              "\"Stops\"")},
+                                      {"shared/n.txt", "N"}});
+  INFO(Errors(outside));
+  REQUIRE(outside.filters.size() == 1);
+  CHECK(outside.filters[0].name == "../shared:N");
   const RuleSet recursive = LoadMemory({{"main.tf", Rule("templatefile(\"self.tpl\", {})", "\"Stops\"")},
                                         {"self.tpl", "${templatefile(\"self.tpl\", {})}"}});
   CHECK_THAT(Errors(recursive), Contains("self.tpl:1:3: name: templatefile(): a template file cannot call "
