@@ -161,6 +161,9 @@ class Parser {
   // ---- templates (hcl_template.cpp) -----------------------------------------
   bool ParseQuoted(Node* out);
   bool ParseHeredoc(Node* out);
+  /// Sets the value and the tree of a heredoc from its pieces.
+  void FinishHeredoc(Node* out, std::vector<HeredocPiece> pieces, std::vector<TemplateToken> sequences,
+                     bool is_template, bool flush) const;
   /// At "${" or "%{": parses the sequence, appends its source text to `out`
   /// and its token to `tokens`. `directives` holds the open %{ if } / %{ for }
   /// of the template.

@@ -346,6 +346,13 @@ bool Parser::ParseHeredoc(Node* out) {
     pieces.push_back(std::move(piece));
   }
   if (!CheckDirectivesClosed(directives)) return false;
+  FinishHeredoc(out, std::move(pieces), std::move(sequences), is_template, flush);
+  out->end = i_;
+  return true;
+}
+
+void Parser::FinishHeredoc(Node* out, std::vector<HeredocPiece> pieces, std::vector<TemplateToken> sequences,
+                           bool is_template, bool flush) const {
   // The tree follows HCL: one literal token per line, strip markers applied
   // to the neighbouring tokens, then the <<- indentation removed.
   std::vector<TemplateToken> tokens;
@@ -373,8 +380,6 @@ bool Parser::ParseHeredoc(Node* out) {
   v.is_template = is_template;
   v.text = std::move(text);
   SetTemplateAst(out, std::move(tokens), is_template, flush);
-  out->end = i_;
-  return true;
 }
 
 // A template file is a heredoc without delimiters: the whole text.

@@ -290,7 +290,8 @@ void LoadPlanJson(std::string_view text, const std::string& name, RuleSet* rules
   if (!od_parser.iterate(json).get(od_doc) && !od_doc[section]["root_module"].get_object().get(od_root)) {
     ResourceOffsets(od_root, json.data(), 0, &offsets);
   }
-  PlanLoader(std::move(offsets), text, name, rules).Module(root, 0);
+  PlanLoader loader(std::move(offsets), text, name, rules);
+  loader.Module(root, 0);
 }
 
 void LoadRuleJson(std::string_view text, const std::string& name, RuleSet* rules) {

@@ -209,8 +209,9 @@ void LoadMetricFilter(const RuleSource& source, RuleSet* rules) {
         f.pattern = FilterPattern::Parse(f.pattern_text, &error);
         if (!f.pattern) r.Error(RuleBuilder::At(a, source.ctx), "invalid pattern: " + error.Render(f.pattern_text));
       }
-    } else if (a.name == "log_group_name") {
-      if (auto s = r.String(a, source.ctx, Need::kActions)) f.log_group_name = *s;
+    } else if (a.name == "log_group_name") {  // kept, not used: an unknown one is kept as written
+      std::vector<std::string> group = r.Actions(a, source.ctx);
+      if (!group.empty()) f.log_group_name = group[0];
     }
   }
   if (!has_pattern && !r.failed()) r.Error(f.loc, fmt::format("metric filter \"{}\" has no pattern", f.name));

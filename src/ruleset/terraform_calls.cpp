@@ -50,19 +50,14 @@ void ReportModuleErrors(const ParsedModule& module, RuleSet* rules, const std::s
 
 }  // namespace
 
-ModuleInstance::Call& ModuleInstance::ExpandCall(const std::string& name) {
-  std::unique_ptr<Call>& slot = calls_[name];
-  if (!slot) slot = std::make_unique<Call>();
-  Call& call = *slot;
-  if (call.expanded) return call;
-  call.expanded = true;
-  const Decl<hcl::Block>& decl = module_->modules.find(name)->second;
-  const hcl::Block& block = *decl.node;
-  Context ctx;
-  ctx.file = decl.file;
-  const auto fail = [&](hcl::Pos pos, std::string message) -> Call& {
-    call.errors.push_back(Evaluator::Error(ctx, pos, fmt::format("module \"{}\": {}", name, message)));
-    return call;
+namespace {
+
+// The folder a module block calls: a local source, not on the call chain
+// (`chain`: the calling modules' folders, this one last), not too deep.
+Result<std::string, RuleError> CallDir(const std::string& name, const hcl::Block& block, const Context& ctx,
+                                       const std::vector<std::string>& chain) {
+  const auto fail = [&](hcl::Pos pos, const std::string& message) {
+    return Evaluator::Error(ctx, pos, fmt::format("module \"{}\": {}", name, message));
   };
   const hcl::Attribute* source = block.FindAttribute("source");
   if (source == nullptr) return fail(block.pos, "no source");
@@ -77,25 +72,89 @@ ModuleInstance::Call& ModuleInstance::ExpandCall(const std::string& name) {
                             "copy the module into a folder of yours",
                             path));
   }
-  const std::string dir = JoinPath(module_->dir, path);
-  std::vector<std::string> chain = ancestors_;
-  chain.push_back(module_->dir);
+  const std::string dir = JoinPath(chain.back(), path);
   if (std::find(chain.begin(), chain.end(), dir) != chain.end()) {
     std::string cycle;
     for (const std::string& d : chain) cycle += (d.empty() ? "." : d) + " -> ";
-    return fail(source->value.pos, fmt::format("source \"{}\" is a module already being loaded (a cycle: {}{})", path,
-                                               cycle, dir));
+    return fail(source->value.pos,
+                fmt::format("source \"{}\" is a module already being loaded (a cycle: {}{})", path, cycle, dir));
   }
   if (chain.size() >= kMaxModuleDepth) {
     return fail(source->value.pos, fmt::format("modules nest deeper than {} levels", kMaxModuleDepth));
   }
+  return dir;
+}
+
+// The values of the called module's variables for one instance: the block's
+// arguments (evaluated in the caller), or the defaults. `report` is false
+// for all instances but the first, so that a missing argument is reported once.
+std::map<std::string, Value, std::less<>> CallArguments(const std::string& name, const hcl::Block& block,
+                                                        const ParsedModule& child, const Context& ctx,
+                                                        Evaluator* evaluator, Budget* budget, bool report,
+                                                        std::vector<RuleError>* errors) {
+  std::map<std::string, Value, std::less<>> values;
+  for (const auto& [var, var_decl] : child.variables) {
+    const hcl::Attribute* arg = block.FindAttribute(var);
+    if (arg == nullptr) {
+      Value v = VariableDefault(var_decl, var, budget);
+      if (v.is_unknown() && !v.failed() && report) {
+        errors->push_back(Evaluator::Error(ctx, block.pos,
+                                           fmt::format("module \"{}\": no value for the required variable \"{}\" of "
+                                                       "the module in {}",
+                                                       name, var, child.dir)));
+      }
+      values.emplace(var, std::move(v));
+      continue;
+    }
+    EvalResult v = evaluator->Eval(*arg->value.expr, ctx);
+    auto converted = v.ok() ? ConvertToVariableType(v.value(), *var_decl.node) : Result<Value, std::string>(Value());
+    if (!v.ok()) {
+      errors->push_back(v.error());
+      values.emplace(var, Value::Failed(v.error().message, v.error().loc.Describe()));
+    } else if (!converted.ok()) {
+      errors->push_back(Evaluator::Error(ctx, arg->value.pos,
+                                         fmt::format("module \"{}\": {}", name, converted.error())));
+      values.emplace(var, Value::Failed(converted.error(), Evaluator::Origin(ctx, arg->value.pos)));
+    } else {
+      values.emplace(var, std::move(converted).value());
+    }
+  }
+  return values;
+}
+
+}  // namespace
+
+ModuleInstance::Call& ModuleInstance::ExpandCall(const std::string& name) {
+  std::unique_ptr<Call>& slot = calls_[name];
+  if (!slot) slot = std::make_unique<Call>();
+  Call& call = *slot;
+  if (call.expanded) return call;
+  call.expanded = true;
+  const Decl<hcl::Block>& decl = module_->modules.find(name)->second;
+  const hcl::Block& block = *decl.node;
+  Context ctx;
+  ctx.file = decl.file;
+  std::vector<std::string> chain = ancestors_;
+  chain.push_back(module_->dir);
+  auto dir = CallDir(name, block, ctx, chain);
+  if (!dir.ok()) {
+    call.errors.push_back(dir.error());
+    return call;
+  }
   std::string error;
-  const ParsedModule* child = state_->cache->Get(dir, &error);
-  if (child == nullptr) return fail(source->value.pos, fmt::format("source \"{}\" ({}): {}", path, dir, error));
+  const ParsedModule* child = state_->cache->Get(dir.value(), &error);
+  if (child == nullptr) {
+    const hcl::Attribute* source = block.FindAttribute("source");
+    call.errors.push_back(Evaluator::Error(ctx, source->value.pos,
+                                           fmt::format("module \"{}\": source \"{}\" ({}): {}", name,
+                                                       source->value.expr->text, dir.value(), error)));
+    return call;
+  }
   ReportModuleErrors(*child, state_->rules, nullptr);
   for (const hcl::Attribute& a : block.attributes) {
     if (!IsCallMeta(a.name) && child->variables.find(a.name) == child->variables.end()) {
-      fail(a.pos, fmt::format("the module in {} has no variable \"{}\"", dir, a.name));
+      call.errors.push_back(Evaluator::Error(
+          ctx, a.pos, fmt::format("module \"{}\": the module in {} has no variable \"{}\"", name, dir.value(), a.name)));
     }
   }
   Evaluator evaluator(this, &state_->budget);
@@ -106,38 +165,15 @@ ModuleInstance::Call& ModuleInstance::ExpandCall(const std::string& name) {
   }
   for (const Instance& instance : instances.value()) {
     if (++state_->module_instances > kMaxModuleInstances) {
-      return fail(block.pos, fmt::format("more than {} module instances", kMaxModuleInstances));
+      call.errors.push_back(Evaluator::Error(
+          ctx, block.pos, fmt::format("module \"{}\": more than {} module instances", name, kMaxModuleInstances)));
+      return call;
     }
-    const std::string address = Prefix() + "module." + name + instance.suffix;
-    auto module = std::make_unique<ModuleInstance>(state_, child, address, chain);
     Context inner = ctx;
     inner.bindings = instance.bindings;
-    std::map<std::string, Value, std::less<>> values;
-    for (const auto& [var, var_decl] : child->variables) {
-      const hcl::Attribute* arg = block.FindAttribute(var);
-      if (arg == nullptr) {
-        Value v = VariableDefault(var_decl, var, &state_->budget);
-        if (v.is_unknown() && !v.failed() && instance.suffix == instances.value().front().suffix) {
-          fail(block.pos, fmt::format("no value for the required variable \"{}\" of the module in {}", var, dir));
-        }
-        values.emplace(var, std::move(v));
-        continue;
-      }
-      EvalResult v = evaluator.Eval(*arg->value.expr, inner);
-      if (!v.ok()) {
-        call.errors.push_back(v.error());
-        values.emplace(var, Value::Failed(v.error().message, v.error().loc.Describe()));
-        continue;
-      }
-      auto converted = ConvertToVariableType(v.value(), *var_decl.node);
-      if (!converted.ok()) {
-        fail(arg->value.pos, converted.error());
-        values.emplace(var, Value::Failed(converted.error(), Evaluator::Origin(inner, arg->value.pos)));
-        continue;
-      }
-      values.emplace(var, std::move(converted).value());
-    }
-    module->SetVariables(std::move(values));
+    auto module = std::make_unique<ModuleInstance>(state_, child, Prefix() + "module." + name + instance.suffix, chain);
+    module->SetVariables(CallArguments(name, block, *child, inner, &evaluator, &state_->budget,
+                                       call.instances.empty(), &call.errors));
     call.instances.emplace_back(instance.key, std::move(module));
   }
   return call;

@@ -442,12 +442,13 @@ TEST_CASE("terraform: what cannot be evaluated offline is an error at the field,
 }
 
 TEST_CASE("terraform: an unknown unrelated attribute is a warning, and the rule loads", "[terraform]") {
-  const RuleSet rules = LoadMemory({{"t.tf", "data \"aws_caller_identity\" \"me\" {}\n"
-                                             "resource \"aws_sns_topic\" \"t\" {\n  name = \"t\"\n}\n" +
-                                                 Rule("\"F\"", "\"Stops\"", R"(
+  std::string tf = "data \"aws_caller_identity\" \"me\" {}\nresource \"aws_sns_topic\" \"t\" {\n  name = \"t\"\n}\n" +
+                   Rule("\"F\"", "\"Stops\"", R"(
   alarm_description = "Account ${data.aws_caller_identity.me.account_id}"
   alarm_actions     = [aws_sns_topic.t.arn, "arn:aws:sns:us-east-1:1:x"]
-  tags              = { Owner = data.aws_caller_identity.me.arn, Severity = "high" })")}});
+  tags              = { Owner = data.aws_caller_identity.me.arn, Severity = "high" })");
+  tf.insert(tf.find("  metric_transformation"), "  log_group_name = data.aws_caller_identity.me.user_id\n");
+  const RuleSet rules = LoadMemory({{"t.tf", tf}});
   INFO(Errors(rules));
   REQUIRE(rules.errors.empty());
   REQUIRE(rules.alarms.size() == 1);
@@ -455,11 +456,12 @@ TEST_CASE("terraform: an unknown unrelated attribute is a warning, and the rule 
   CHECK(a.description.empty());
   CHECK(a.alarm_actions == std::vector<std::string>{"aws_sns_topic.t.arn", "arn:aws:sns:us-east-1:1:x"});
   CHECK(a.tags == KeyValues{{"Severity", "high"}});
+  CHECK(rules.filters.at(0).log_group_name == "data.aws_caller_identity.me");  // unknown, kept as written
   REQUIRE(rules.warnings.size() == 2);
   CHECK_THAT(rules.warnings[0].Describe(),
-             Contains("t.tf:25:23: alarm_description: data.aws_caller_identity.me is read from AWS") &&
+             Contains("t.tf:26:23: alarm_description: data.aws_caller_identity.me is read from AWS") &&
                  Contains("; loaded without it"));
-  CHECK_THAT(rules.warnings[1].Describe(), Contains("t.tf:27:23: tags: data.aws_caller_identity.me") &&
+  CHECK_THAT(rules.warnings[1].Describe(), Contains("t.tf:28:23: tags: data.aws_caller_identity.me") &&
                                                Contains("loaded without the unknown entries"));
 }
 
