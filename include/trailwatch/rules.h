@@ -92,6 +92,15 @@ struct MetricAlarm {
   std::string address;  ///< the Terraform resource address, as for MetricFilter
 };
 
+/// What one path given to LoadRulePaths loaded (for `rules check`: a path
+/// with .tf files that yields no filter or alarm is suspicious).
+struct RuleSourceSummary {
+  std::string path;
+  uint64_t terraform_files = 0;  ///< .tf files read as rule sources
+  uint64_t filters = 0;
+  uint64_t alarms = 0;
+};
+
 /// Everything loaded from rule files: filters, alarms and what went wrong.
 struct RuleSet {
   std::vector<MetricFilter> filters;
@@ -103,6 +112,7 @@ struct RuleSet {
   std::vector<RuleError> warnings;
   uint64_t files = 0;
   uint64_t skipped_blocks = 0;  ///< other resources, providers, outputs...
+  std::vector<RuleSourceSummary> sources;  ///< one per path given to LoadRulePaths
 
   /// Alarms whose metric (namespace, name) no filter produces are errors, as
   /// are duplicate names; call once after loading everything.
@@ -152,6 +162,22 @@ void LoadRuleJson(std::string_view text, const std::string& name, RuleSet* rules
 void LoadRulePaths(const std::vector<std::string>& paths, RuleSet* rules, const RuleLoadOptions& options = {});
 /// Loads the rule pack built into the binary (the rules/ folder).
 void LoadBuiltinRules(RuleSet* rules, const RuleLoadOptions& options = {});
+
+/// Which alarms to keep: those matching any `only` selector (all if there
+/// is none), minus those matching any `exclude` selector. A selector is
+///   - `severity>=high` (also >, <=, <, =; low < medium < high < critical),
+///     on the alarm's Severity tag;
+///   - `KEY=GLOB`, on a tag (`MitreAttack=T1110*`);
+///   - anything else: a glob (`*`, `?`) on the alarm name, or a word that,
+///     ignoring case, is a word of a tag value (`cis` picks the alarms whose
+///     Control tag names CIS; `T1078` picks T1078 and T1078.004).
+struct RuleSelection {
+  std::vector<std::string> only;
+  std::vector<std::string> exclude;
+};
+/// Applies `selection` to `rules`: drops the alarms it leaves out, then the
+/// filters that feed no remaining alarm. A bad selector is an error.
+void SelectRules(const RuleSelection& selection, RuleSet* rules);
 
 /// Checks one alarm's fields as PutMetricAlarm would (period, M <= N, ...).
 void ValidateAlarm(const MetricAlarm& alarm, std::vector<RuleError>* errors);

@@ -168,8 +168,9 @@ void DropCalledModules(ruleset::tf::ModuleCache* cache, std::map<std::string, Ro
 
 // Walks a folder: the folders holding .tf files become roots, JSON rule
 // files are listed. Dot-folders (.terraform/, .git/) are not entered.
-void Walk(const std::string& path, std::map<std::string, Root>* roots, std::vector<std::string>* json,
-          RuleSet* rules) {
+uint64_t Walk(const std::string& path, std::map<std::string, Root>* roots, std::vector<std::string>* json,
+              RuleSet* rules) {
+  uint64_t terraform_files = 0;
   std::error_code ec;
   std::vector<std::string> found;
   for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
@@ -182,6 +183,7 @@ void Walk(const std::string& path, std::map<std::string, Root>* roots, std::vect
     }
     if (!it->is_regular_file(type_ec) || name.starts_with(".")) continue;
     if (name.ends_with(".tf")) {
+      ++terraform_files;
       Root& root = (*roots)[ruleset::DirName(it->path().string())];
       root.all = root.walked = true;
     } else if (name.ends_with(".json") && !name.ends_with(".tfvars.json")) {
@@ -191,6 +193,7 @@ void Walk(const std::string& path, std::map<std::string, Root>* roots, std::vect
   if (ec) rules->errors.push_back({{path, 0, 0}, ec.message()});
   std::sort(found.begin(), found.end());
   json->insert(json->end(), found.begin(), found.end());
+  return terraform_files;
 }
 
 void LoadJsonFile(const std::string& path, RuleSet* rules) {
@@ -204,12 +207,14 @@ void LoadJsonFile(const std::string& path, RuleSet* rules) {
 }
 
 // The built-in pack, or one file of it ("builtin:cis").
-void LoadBuiltinSpec(std::string_view spec, const RuleLoadOptions& options, RuleSet* rules,
-                     std::set<std::string>* declared) {
+uint64_t LoadBuiltinSpec(std::string_view spec, const RuleLoadOptions& options, RuleSet* rules,
+                         std::set<std::string>* declared) {
   ruleset::MemoryFiles memory;
   std::string names;
+  uint64_t count = 0;
   for (const ruleset::BuiltinFile& f : ruleset::BuiltinFiles()) {
     if (!f.name.ends_with(".tf")) continue;  // examples
+    ++count;
     memory.Add("builtin:rules/" + std::string(f.name), std::string(f.text));
     names += (names.empty() ? "" : ", ") + std::string(f.name.substr(0, f.name.size() - 3));
   }
@@ -219,12 +224,13 @@ void LoadBuiltinSpec(std::string_view spec, const RuleLoadOptions& options, Rule
     if (!file.ends_with(".tf")) file += ".tf";
     if (!memory.Read("builtin:rules/" + file).ok()) {
       rules->errors.push_back({{std::string(spec), 0, 0}, "the built-in pack has no such file (it has " + names + ")"});
-      return;
+      return 0;
     }
     only.insert("builtin:rules/" + file);
   }
   ruleset::tf::ModuleCache cache(memory);
   ruleset::tf::LoadTerraformRoot(&cache, "builtin:rules", only.empty() ? nullptr : &only, options, rules, declared);
+  return only.empty() ? count : 1;
 }
 
 }  // namespace
@@ -234,18 +240,26 @@ void LoadRulePaths(const std::vector<std::string>& paths, RuleSet* rules, const 
   ruleset::tf::ModuleCache cache(disk);
   std::set<std::string> declared;
   for (const std::string& p : paths) {
+    RuleSourceSummary summary{p, 0, rules->filters.size(), rules->alarms.size()};
+    const auto summarize = [&] {
+      summary.filters = rules->filters.size() - summary.filters;
+      summary.alarms = rules->alarms.size() - summary.alarms;
+      rules->sources.push_back(summary);
+    };
     if (p == "builtin" || p.starts_with("builtin:")) {
-      LoadBuiltinSpec(p, options, rules, &declared);
+      summary.terraform_files = LoadBuiltinSpec(p, options, rules, &declared);
+      summarize();
       continue;
     }
     std::map<std::string, Root> roots;
     std::vector<std::string> json;
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
-      Walk(p, &roots, &json, rules);
+      summary.terraform_files = Walk(p, &roots, &json, rules);
     } else if (!fs::exists(p, ec)) {
       rules->errors.push_back({{p, 0, 0}, "no such file or folder"});
     } else if (p.ends_with(".tf")) {
+      summary.terraform_files = 1;
       const std::string dir = ruleset::DirName(p);  // the file's folder is its module
       roots[dir].only.insert(dir.empty() ? p : ruleset::JoinPath(dir, ruleset::BaseName(p)));
     } else {
@@ -256,6 +270,7 @@ void LoadRulePaths(const std::vector<std::string>& paths, RuleSet* rules, const 
         ++rules->files;
         LoadRuleJson(text.value(), p, rules);
       } else {  // Terraform in a file not named .tf: a module of its own
+        summary.terraform_files = 1;
         LoadTerraform(text.value(), p, rules);
       }
     }
@@ -264,6 +279,7 @@ void LoadRulePaths(const std::vector<std::string>& paths, RuleSet* rules, const 
       ruleset::tf::LoadTerraformRoot(&cache, dir, root.all ? nullptr : &root.only, options, rules, &declared);
     }
     for (const std::string& f : json) LoadJsonFile(f, rules);
+    summarize();
   }
   ruleset::tf::CheckVariableArgs(options, declared, rules);
 }

@@ -319,3 +319,42 @@ resource "aws_cloudwatch_log_metric_filter" "h" {
         "t.tf:24:13: name: the function sha256() is not evaluated offline by trailwatch: write its result as a "
         "literal or pass it with -var, or use terraform show -json (at t.tf:24:16)");
 }
+
+TEST_CASE("Rule selection: severity, tags, words and globs; filters follow their alarms") {
+  const auto select = [](std::vector<std::string> only, std::vector<std::string> exclude) {
+    RuleSet rules;
+    LoadBuiltinRules(&rules);
+    SelectRules({std::move(only), std::move(exclude)}, &rules);
+    return rules;
+  };
+  // The pack: 5 critical, 23 high, 24 medium, 3 low; 15 CIS controls.
+  CHECK(select({"severity>=high"}, {}).alarms.size() == 28);
+  CHECK(select({"severity=low"}, {}).alarms.size() == 3);
+  CHECK(select({"severity<medium"}, {}).alarms.size() == 3);
+  const RuleSet cis = select({"cis"}, {});
+  CHECK(cis.alarms.size() == 15);
+  CHECK(cis.filters.size() == 15);  // only the filters the kept alarms watch
+  CHECK(select({}, {"cis"}).alarms.size() == 40);
+  CHECK(select({"CIS-CloudWatch.1*", "CIS-CloudWatch.2-*"}, {}).alarms.size() == 7);  // 1, 10-14 and 2
+  CHECK(select({"MitreAttack=T1078*"}, {"severity=critical"}).errors.empty());
+  const RuleSet root = select({"T1078"}, {});  // T1078 and its sub-techniques (T1078.004)
+  CHECK_FALSE(root.alarms.empty());
+  for (const MetricAlarm& a : root.alarms) CHECK_THAT(std::string(TagValue(a.tags, "MitreAttack")), Contains("T1078"));
+  const RuleSet bad = select({"severity>=urgent"}, {"=x"});
+  CHECK_THAT(Errors(bad), Contains("--only severity>=urgent: not a selector") && Contains("--exclude =x: not a selector"));
+}
+
+TEST_CASE("Rule sources: each path says how many .tf files, filters and alarms it gave") {
+  RuleSet rules;
+  LoadRulePaths({"builtin:cis", std::string(TW_TEST_DATA) + "/terraform", std::string(TW_TEST_DATA) + "/bad-input"},
+                &rules);
+  REQUIRE(rules.sources.size() == 3);
+  CHECK(rules.sources[0].path == "builtin:cis");
+  CHECK(rules.sources[0].terraform_files == 1);
+  CHECK(rules.sources[0].filters == 15);
+  CHECK(rules.sources[0].alarms == 15);
+  CHECK(rules.sources[1].terraform_files == 7);  // the module's files count: they are part of the path
+  CHECK(rules.sources[1].filters == 6);
+  CHECK(rules.sources[1].alarms == 6);
+  CHECK(rules.sources[2].terraform_files == 0);
+}
