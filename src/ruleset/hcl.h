@@ -8,8 +8,10 @@
 //     kReference with the source text; an index that is not a literal number
 //     or string (x[each.key]) makes the whole an expression.
 //   - Every other expression (function calls, operators, conditionals, for
-//     expressions, ...) is kept as opaque source text (kExpression): it must be
-//     syntactically valid, but is never evaluated or rejected for what it means.
+//     expressions, ...) is kept as source text (kExpression): it must be
+//     syntactically valid, and is not rejected here for what it means.
+//   - Every value also carries its expression tree (`expr`, hcl_ast.h), which
+//     ruleset/hcl_eval evaluates.
 // Grammar: https://github.com/hashicorp/hcl/blob/main/hclsyntax/spec.md.
 // Checked against `terraform fmt` (v1.11) on ~5,000 generated and fuzzed files:
 // both accept or both reject, except for these deliberate differences. Accepted
