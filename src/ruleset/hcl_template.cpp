@@ -103,6 +103,7 @@ void DedentLines(const std::vector<std::string*>& texts) {
 
 void DedentHeredoc(std::vector<HeredocPiece>* pieces) {
   std::vector<std::string*> texts;
+  texts.reserve(pieces->size());
   for (HeredocPiece& piece : *pieces) texts.push_back(piece.literal ? &piece.text : nullptr);
   DedentLines(texts);
 }
@@ -503,6 +504,7 @@ std::vector<TemplatePart> BuildTemplate(std::vector<TemplateToken> tokens, bool 
   }
   if (flush) {
     std::vector<std::string*> texts;
+    texts.reserve(tokens.size());
     for (TemplateToken& t : tokens) texts.push_back(t.kind == TemplateToken::Kind::kLiteral ? &t.literal : nullptr);
     DedentLines(texts);
   }

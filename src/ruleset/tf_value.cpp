@@ -149,8 +149,8 @@ bool Value::Less(const Value& a, const Value& b) {
     case Kind::kNull: return false;
     case Kind::kBool: return a.bool_ < b.bool_;
     case Kind::kNumber: return a.number_ < b.number_;
-    case Kind::kString: return a.str() < b.str();
-    case Kind::kUnknown: return a.str() < b.str();
+    case Kind::kString:
+    case Kind::kUnknown: return a.str() < b.str();  // the string, or the reason
     default: break;
   }
   const Value* ua = FindUnknown(a);
