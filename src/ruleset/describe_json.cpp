@@ -85,8 +85,7 @@ void Filters(simdjson::dom::array list, const std::vector<SourceLoc>& locs, Rule
         rules->errors.push_back({loc, "invalid pattern: " + error.Render(mf.pattern_text)});
         failed = true;
       }
-      ruleset::CheckFilter(mf, &rules->errors, &failed);
-      if (!failed) rules->filters.push_back(std::move(mf));
+      if (ruleset::CheckFilter(mf, &rules->errors) && !failed) rules->filters.push_back(std::move(mf));
     }
   }
 }

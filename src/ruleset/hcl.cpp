@@ -62,7 +62,7 @@ size_t CharLength(char c) {
 
 }  // namespace
 
-Parser::Parser(std::string_view text) : s_(text) {
+Parser::Parser(std::string_view text) : s_(text), bad_(FindBadBytes(text)) {
   if (s_.substr(0, kBom.size()) == kBom) i_ = kBom.size();
   line_starts_.push_back(i_);
   for (size_t k = 0; k < s_.size(); ++k) {
@@ -170,8 +170,11 @@ bool Parser::Fail(size_t offset, std::string message) {
   if (!failed_) {
     failed_ = true;
     error_cursor_ = std::max(offset, i_);  // how far the parser read
+    const Pos pos = PosAt(offset);
     error_.message = std::move(message);
-    error_.pos = PosAt(offset);
+    error_.offset = offset;
+    error_.line = pos.line;
+    error_.column = pos.column;
   }
   return false;
 }
@@ -190,10 +193,7 @@ bool Parser::FailExpected(size_t offset, std::string_view expected) {
 
 // ---- structure --------------------------------------------------------------
 
-bool Parser::ParseFile(Body* body, ParseError* error) {
-  *body = Body();
-  bad_ = FindBadBytes(s_);
-  bool ok = ParseBody(&body->attributes, &body->blocks, /*top=*/true);
+bool Parser::CheckBadBytes(bool ok) {
   // A NUL or invalid UTF-8 byte outside comments is the error, unless the
   // parser stopped at something earlier.
   if (bad_next_ < bad_.size() && (ok || bad_[bad_next_] <= error_cursor_)) {
@@ -202,10 +202,31 @@ bool Parser::ParseFile(Body* body, ParseError* error) {
     Fail(at, s_[at] == '\0' ? std::string("NUL byte: a .tf file must be text (NUL is allowed only in comments)")
                             : fmt::format("invalid UTF-8: byte 0x{:02X} does not start a valid character",
                                           static_cast<unsigned char>(s_[at])));
-    ok = false;
+    return false;
   }
-  if (!ok) *error = error_;
   return ok;
+}
+
+Result<Body, trailwatch::ParseError> Parser::ParseFile() {
+  Body body;
+  const bool ok = ParseBody(&body.attributes, &body.blocks, /*top=*/true);
+  if (!CheckBadBytes(ok)) return error_;
+  return body;
+}
+
+Result<ExprPtr, trailwatch::ParseError> Parser::FinishWhole(bool ok, const Node& node) {
+  if (ok && !SkipSpace(Newlines::kSkip)) ok = false;
+  if (ok && !AtEnd()) ok = Fail(i_, fmt::format("unexpected {} after the expression", Describe(i_)));
+  if (!CheckBadBytes(ok)) return error_;
+  return ExprPtr(node.ast);
+}
+
+Result<ExprPtr, trailwatch::ParseError> Parser::ParseWholeExpression() {
+  Node node;
+  bool ok = SkipSpace(Newlines::kSkip);
+  if (ok && AtEnd()) ok = Fail(i_, "expected an expression, found nothing");
+  ok = ok && ParseExpr(&node, Newlines::kSkip);
+  return FinishWhole(ok, node);
 }
 
 bool Parser::ParseBody(std::vector<Attribute>* attributes, std::vector<Block>* blocks, bool top) {
@@ -319,10 +340,14 @@ const Attribute* FindIn(const std::vector<Attribute>& attributes, std::string_vi
 const Attribute* Block::FindAttribute(std::string_view name) const { return FindIn(attributes, name); }
 const Attribute* Body::FindAttribute(std::string_view name) const { return FindIn(attributes, name); }
 
-std::string ParseError::ToString() const { return fmt::format("{}:{}: {}", pos.line, pos.column, message); }
+Result<Body, trailwatch::ParseError> Parse(std::string_view text) { return internal::Parser(text).ParseFile(); }
 
-bool Parse(std::string_view text, Body* body, ParseError* error) {
-  return internal::Parser(text).ParseFile(body, error);
+Result<ExprPtr, trailwatch::ParseError> ParseExpression(std::string_view text) {
+  return internal::Parser(text).ParseWholeExpression();
+}
+
+Result<ExprPtr, trailwatch::ParseError> ParseTemplate(std::string_view text) {
+  return internal::Parser(text).ParseWholeTemplate();
 }
 
 }  // namespace trailwatch::ruleset::hcl

@@ -8,8 +8,10 @@
 //     kReference with the source text; an index that is not a literal number
 //     or string (x[each.key]) makes the whole an expression.
 //   - Every other expression (function calls, operators, conditionals, for
-//     expressions, ...) is kept as opaque source text (kExpression): it must be
-//     syntactically valid, but is never evaluated or rejected for what it means.
+//     expressions, ...) is kept as source text (kExpression): it must be
+//     syntactically valid, and is not rejected here for what it means.
+//   - Every value also carries its expression tree (`expr`, hcl_ast.h), which
+//     ruleset/hcl_eval evaluates.
 // Grammar: https://github.com/hashicorp/hcl/blob/main/hclsyntax/spec.md.
 // Checked against `terraform fmt` (v1.11) on ~5,000 generated and fuzzed files:
 // both accept or both reject, except for these deliberate differences. Accepted
@@ -22,12 +24,17 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "trailwatch/status.h"
+
 namespace trailwatch::ruleset::hcl {
+
+struct Expr;  // the expression tree (ruleset/hcl_ast.h)
 
 /// Nesting limit (blocks, brackets, parentheses, interpolations, unary and
 /// conditional operators together), so hostile input cannot exhaust the stack.
@@ -79,6 +86,9 @@ struct Value {
   /// any other expression is its source text, such as `(var.k)` or, for a
   /// template, `"${var.k}"` with its quotes (so it cannot be mistaken for a literal).
   std::vector<std::pair<std::string, Value>> entries;
+  /// The expression tree of the value, for evaluation (hcl_ast.h). Set on
+  /// every value the parser returns; items and entries have theirs too.
+  std::shared_ptr<const Expr> expr;
 
   /// The value of the first entry named `key` of a kMap, or null.
   const Value* Find(std::string_view key) const;
@@ -120,21 +130,13 @@ struct Body {
   const Attribute* FindAttribute(std::string_view name) const;
 };
 
-/// Why a file does not parse. `pos` points at the problem; for something
-/// left open (string, heredoc, comment, block, bracket) it is where it was
-/// opened, and the message says so too.
-struct ParseError {
-  std::string message;
-  Pos pos;
-  /// "line:column: message".
-  std::string ToString() const;
-};
-
-/// Parses a whole .tf file. Returns false and fills `error` on invalid syntax,
-/// invalid UTF-8 or a NUL byte outside comments, an attribute defined twice in one body, or
-/// nesting deeper than kMaxDepth; `body` is then unspecified. Never throws
-/// (except std::bad_alloc). Time and memory are linear in the input size,
-/// times at most kMaxDepth for text nested in text (templates in templates).
-bool Parse(std::string_view text, Body* body, ParseError* error);
+/// Parses a whole .tf file. Fails on invalid syntax, invalid UTF-8 or a NUL
+/// byte outside comments, an attribute defined twice in one body, or nesting
+/// deeper than kMaxDepth. The error has the line and column of the problem
+/// (for something left open: string, heredoc, comment, block, bracket, where
+/// it was opened, and the message says so too), its byte offset, and no file.
+/// Never throws (except std::bad_alloc). Time and memory are linear in the
+/// input size, times at most kMaxDepth for text nested in text (templates in templates).
+Result<Body, trailwatch::ParseError> Parse(std::string_view text);
 
 }  // namespace trailwatch::ruleset::hcl

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "ruleset/hcl.h"
+#include "ruleset/hcl_ast.h"
 
 namespace trailwatch::ruleset::hcl::internal {
 
@@ -23,13 +24,32 @@ namespace trailwatch::ruleset::hcl::internal {
 /// map entries) or is plain whitespace (inside (), [], for expressions, ${}).
 enum class Newlines { kEnd, kSkip };
 
-/// A value being parsed and its source extent [begin, end). For kReference and
-/// kExpression, `value.text` stays empty until Finish().
+/// A value being parsed, its expression tree and its source extent [begin,
+/// end). For kReference and kExpression, `value.text` stays empty until Finish().
 struct Node {
   Value value;
+  std::shared_ptr<Expr> ast;
   size_t begin = 0;
   size_t end = 0;
 };
+
+/// A template as the parser reads it, flat: literal runs and sequences; the
+/// directives become a tree (TemplatePart) once the template is complete.
+struct TemplateToken {
+  enum class Kind { kLiteral, kInterpolation, kIf, kElse, kEndIf, kFor, kEndFor };
+  Kind kind = Kind::kLiteral;
+  std::string literal;
+  ExprPtr expr;
+  std::string key_name, value_name;
+  bool strip_before = false;  ///< `${~` / `%{~`: trims the white space before
+  bool strip_after = false;   ///< `~}`: trims the white space after
+  Pos pos;
+};
+
+/// Applies the strip markers, then for a `<<-` heredoc (`flush`) removes the
+/// common indentation, and nests the directives, as HCL does. REQUIRES: the
+/// directives are balanced (the parser checked).
+std::vector<TemplatePart> BuildTemplate(std::vector<TemplateToken> tokens, bool flush);
 
 /// An open %{ if } or %{ for } directive of the template being parsed.
 struct Directive {
@@ -39,18 +59,23 @@ struct Directive {
 };
 
 /// One piece of a heredoc: a literal run (up to and including a newline) or a
-/// ${...} / %{...} sequence as written.
+/// ${...} / %{...} sequence as written (then `token` is its index in the tokens).
 struct HeredocPiece {
   std::string text;
   bool literal = true;
+  size_t token = 0;
 };
 
 class Parser {
  public:
   explicit Parser(std::string_view text);
 
-  /// Parses the whole text. On failure fills `error` and returns false.
-  bool ParseFile(Body* body, ParseError* error);
+  /// Parses the whole text as a .tf file.
+  Result<Body, trailwatch::ParseError> ParseFile();
+  /// Parses the whole text as one expression.
+  Result<ExprPtr, trailwatch::ParseError> ParseWholeExpression();
+  /// Parses the whole text as a template file.
+  Result<ExprPtr, trailwatch::ParseError> ParseWholeTemplate();
 
  private:
   /// Something opened and not yet closed, for "never closed" errors; also
@@ -124,7 +149,8 @@ class Parser {
   /// `for k, v in coll : ...` up to and including `close`; the cursor is at `for`.
   bool ParseForRest(Node* out, char close);
   /// `k, v in coll` after the `for` of a for expression or a %{ for } directive.
-  bool ParseForIntro();
+  /// With one name, it is the value's and `key_name` is left empty.
+  bool ParseForIntro(std::string* key_name, std::string* value_name, Node* collection);
   /// Turns `out` into a kExpression ending at `end`.
   static void MakeExpression(Node* out, size_t end);
   /// Fills the text of a kReference or kExpression from the source.
@@ -135,9 +161,20 @@ class Parser {
   // ---- templates (hcl_template.cpp) -----------------------------------------
   bool ParseQuoted(Node* out);
   bool ParseHeredoc(Node* out);
-  /// At "${" or "%{": parses the sequence and appends its source text to
-  /// `out`. `directives` holds the open %{ if } / %{ for } of the template.
-  bool ParseSequence(std::string* out, std::vector<Directive>* directives);
+  /// Sets the value and the tree of a heredoc from its pieces.
+  void FinishHeredoc(Node* out, std::vector<HeredocPiece> pieces, std::vector<TemplateToken> sequences,
+                     bool is_template, bool flush) const;
+  /// At "${" or "%{": parses the sequence, appends its source text to `out`
+  /// and its token to `tokens`. `directives` holds the open %{ if } / %{ for }
+  /// of the template.
+  bool ParseSequence(std::string* out, std::vector<Directive>* directives, std::vector<TemplateToken>* tokens);
+  /// Sets the tree of a parsed string or heredoc: a literal, or a template.
+  void SetTemplateAst(Node* out, std::vector<TemplateToken> tokens, bool is_template, bool flush) const;
+  /// Checks that the whole text was used and turns the first error into a result.
+  Result<ExprPtr, trailwatch::ParseError> FinishWhole(bool ok, const Node& node);
+  /// Records a NUL or invalid UTF-8 byte outside comments as the error,
+  /// unless the parser stopped at something earlier. Returns `ok` && no such byte.
+  bool CheckBadBytes(bool ok);
   /// At '\\': appends the character the escape stands for to `out`.
   bool ParseEscape(std::string* out);
   /// True if the line at the cursor is `delimiter` alone (spaces around it
@@ -154,7 +191,7 @@ class Parser {
   size_t bad_next_ = 0;
   bool failed_ = false;
   size_t error_cursor_ = 0;  // how far the parser had read when it failed
-  ParseError error_;
+  trailwatch::ParseError error_;
 };
 
 // Character classes shared by the three files. Identifiers are ASCII letters,
@@ -168,5 +205,7 @@ inline bool IsIdentChar(char c) { return IsIdentStart(c) || IsDigit(c) || c == '
 /// Removes the common leading whitespace of the lines of a `<<-` heredoc, as
 /// HCL does: blank lines do not count, a line starting with a sequence counts as zero.
 void DedentHeredoc(std::vector<HeredocPiece>* pieces);
+/// The same on texts: each a literal piece, or null for a sequence.
+void DedentLines(const std::vector<std::string*>& texts);
 
 }  // namespace trailwatch::ruleset::hcl::internal

@@ -57,11 +57,9 @@ bool ParseTreatMissing(std::string_view text, MetricAlarm* a) {
   return true;
 }
 
-void CheckFilter(const MetricFilter& f, std::vector<RuleError>* errors, bool* failed) {
-  auto error = [&](std::string m) {
-    errors->push_back({f.loc, std::move(m)});
-    *failed = true;
-  };
+bool CheckFilter(const MetricFilter& f, std::vector<RuleError>* errors) {
+  const size_t before = errors->size();
+  auto error = [&](std::string m) { errors->push_back({f.loc, std::move(m)}); };
   const std::string who = fmt::format("metric filter \"{}\"", f.name);
   if (f.metric_name.empty() || f.metric_namespace.empty()) {
     error(fmt::format("{}: metric_transformation needs a name and a namespace", who));
@@ -91,6 +89,7 @@ void CheckFilter(const MetricFilter& f, std::vector<RuleError>* errors, bool* fa
                       "cannot carry them)",
                       who));
   }
+  return errors->size() == before;
 }
 
 }  // namespace trailwatch::ruleset

@@ -17,7 +17,7 @@ bool ParseStatistic(std::string_view text, bool extended, Statistic* statistic);
 bool ParseTreatMissing(std::string_view text, MetricAlarm* alarm);
 /// Checks a metric filter as PutMetricFilter would: names, value, dimensions
 /// (at most 3, selectors, not with default_value, not on term patterns).
-/// Sets *failed on an error.
-void CheckFilter(const MetricFilter& filter, std::vector<RuleError>* errors, bool* failed);
+/// Returns false, and adds to `errors`, if it would be refused.
+bool CheckFilter(const MetricFilter& filter, std::vector<RuleError>* errors);
 
 }  // namespace trailwatch::ruleset

@@ -1,323 +1,321 @@
-// terraform: aws_cloudwatch_log_metric_filter and aws_cloudwatch_metric_alarm
-// resources from a .tf file (parsed by ruleset/hcl), with var.x and local.x
-// resolved from literal variable defaults and locals. Every other block is
-// skipped and counted; a field we need that cannot be resolved is an error
-// at its line:column.
+// terraform: one evaluated instance of an aws_cloudwatch_log_metric_filter
+// or aws_cloudwatch_metric_alarm resource becomes a MetricFilter or a
+// MetricAlarm. A field the evaluation needs that cannot be known offline is
+// an error at the field (with what to do instead); an unrelated one (tags,
+// description, actions) is a warning, and the rule still loads.
 #include <cmath>
-#include <map>
-#include <memory>
 #include <optional>
 
 #include <fmt/format.h>
 
-#include "ruleset/hcl.h"
 #include "ruleset/parse_fields.h"
-#include "trailwatch/rules.h"
+#include "ruleset/terraform_module.h"
 
-namespace trailwatch {
+namespace trailwatch::ruleset::tf {
 namespace {
 
-using ruleset::hcl::Attribute;
-using ruleset::hcl::Block;
-using ruleset::hcl::Body;
-using ruleset::hcl::Value;
+using hcl::Attribute;
+using hcl::Block;
 
-// Reads the fields of one file, resolving references against the variables
-// and locals of its module (all .tf files of one folder, as Terraform does).
-class TerraformFile {
+// How much a field matters: kNeeded fields stop the rule when unknown; kKept
+// ones only warn (the rule loads without them); kActions keep unknown items as written.
+enum class Need { kNeeded, kKept, kActions };
+
+class RuleBuilder {
  public:
-  using Symbols = std::map<std::string, const Value*>;
-  TerraformFile(const std::string& name, const Symbols& variables, const Symbols& locals, RuleSet* rules)
-      : name_(name), variables_(variables), locals_(locals), rules_(rules) {}
+  RuleBuilder(const RuleSource& source, RuleSet* rules) : source_(source), rules_(rules) {}
 
-  static void CollectSymbols(const Body& body, Symbols* variables, Symbols* locals) {
-    for (const Block& b : body.blocks) {
-      if (b.type == "variable" && b.labels.size() == 1) {
-        for (const Attribute& a : b.attributes) {
-          if (a.name == "default") (*variables)[b.labels[0]] = &a.value;
-        }
-      } else if (b.type == "locals") {
-        for (const Attribute& a : b.attributes) (*locals)[a.name] = &a.value;
-      }
-    }
+  bool failed() const { return failed_; }
+  SourceLoc Loc() const { return {*source_.ctx.file, source_.block->pos.line, source_.block->pos.column}; }
+  /// The instance's name in messages, when the block's own name is not enough.
+  std::string Who() const {
+    const std::string plain = source_.block->labels[0] + "." + source_.block->labels[1];
+    return source_.address == plain ? std::string() : source_.address + ": ";
   }
 
-  void Load(const Body& body) {
-    for (const Block& b : body.blocks) {
-      if (b.type == "resource" && b.labels.size() == 2 && b.labels[0] == "aws_cloudwatch_log_metric_filter") {
-        Filter(b);
-      } else if (b.type == "resource" && b.labels.size() == 2 && b.labels[0] == "aws_cloudwatch_metric_alarm") {
-        Alarm(b);
-      } else if (b.type != "variable" && b.type != "locals") {
-        ++rules_->skipped_blocks;
-      }
-    }
-  }
-
- private:
-  SourceLoc Loc(const ruleset::hcl::Pos& pos) const { return {name_, pos.line, pos.column}; }
-  void Error(const ruleset::hcl::Pos& pos, std::string message) {
-    rules_->errors.push_back({Loc(pos), std::move(message)});
+  void Error(const SourceLoc& at, const std::string& message) {
+    rules_->errors.push_back({at, Who() + message});
     failed_ = true;
   }
 
-  // Follows var.x / local.x to a literal, at most a few steps deep.
-  const Value* Resolve(const Value* v, int depth = 0) {
-    if (v->kind != Value::Kind::kReference || depth > 8) return v;
-    const std::string& ref = v->text;
-    const Value* target = nullptr;
-    if (ref.rfind("var.", 0) == 0) {
-      auto it = variables_.find(ref.substr(4));
-      if (it != variables_.end()) target = it->second;
-    } else if (ref.rfind("local.", 0) == 0) {
-      auto it = locals_.find(ref.substr(6));
-      if (it != locals_.end()) target = it->second;
+  /// The attribute's value; nullopt if it is null (as good as absent) or if
+  /// it could not be had (an error or warning is then recorded).
+  std::optional<Value> Field(const Attribute& a, const Context& ctx, Need need) {
+    EvalResult r = source_.evaluator->Eval(*a.value.expr, ctx);
+    if (!r.ok()) {
+      Error(r.error().loc, fmt::format("{}: {}", a.name, r.error().message));
+      return std::nullopt;
     }
-    return target ? Resolve(target, depth + 1) : v;
-  }
-
-  // A string field: a string literal, a number, or a template whose ${var.x}
-  // and ${local.x} parts resolve to literals.
-  std::optional<std::string> String(const Value& raw, std::string_view field) {
-    const Value* v = Resolve(&raw);
-    switch (v->kind) {
-      case Value::Kind::kString:
-        if (!v->is_template) return v->text;
-        return Template(*v, field);
-      case Value::Kind::kNumber: return v->text;
-      case Value::Kind::kBool: return std::string(v->boolean ? "true" : "false");
-      default: break;
+    Value v = std::move(r).value();
+    if (v.is_null()) return std::nullopt;
+    const Value* unknown = need == Need::kActions ? nullptr : FindUnknown(v);
+    if (unknown == nullptr) return v;
+    const SourceLoc at{*ctx.file, a.value.pos.line, a.value.pos.column};
+    std::string message = fmt::format("{}: {}", a.name, unknown->str());
+    if (!unknown->origin().empty() && unknown->origin() != at.Describe()) message += " (at " + unknown->origin() + ")";
+    if (need == Need::kNeeded || unknown->failed()) {
+      Error(at, message);
+    } else if (v.kind() != Value::Kind::kMap) {
+      rules_->warnings.push_back({at, Who() + message + "; loaded without it"});
+      return std::nullopt;
+    } else {
+      rules_->warnings.push_back({at, Who() + message + "; loaded without the unknown entries"});
     }
-    Error(raw.pos, fmt::format("{}: cannot resolve {} to a literal (only strings, numbers and var./local. "
-                               "references to literal defaults are read)",
-                               field, raw.text.empty() ? "this expression" : raw.text));
-    return std::nullopt;
+    return need == Need::kNeeded || unknown->failed() ? std::nullopt : std::optional<Value>(v);
   }
 
-  // Resolves the ${var.x} / ${local.x} parts of a template; `$${` stays a
-  // literal `${`. Anything else inside ${...} (calls, nested templates) is an error.
-  std::optional<std::string> Template(const Value& v, std::string_view field) {
-    std::string out;
-    const std::string& t = v.text;
-    for (size_t i = 0; i < t.size();) {
-      if (t.compare(i, 3, "$${") == 0 || t.compare(i, 3, "%%{") == 0) {
-        out += t.substr(i + 1, 2);
-        i += 3;
-        continue;
-      }
-      if (t.compare(i, 2, "${") != 0) {
-        out += t[i++];
-        continue;
-      }
-      const size_t close = t.find('}', i);
-      std::string inner = close == std::string::npos ? "" : t.substr(i + 2, close - i - 2);
-      while (!inner.empty() && (inner.front() == ' ' || inner.front() == '~')) inner.erase(inner.begin());
-      while (!inner.empty() && (inner.back() == ' ' || inner.back() == '~')) inner.pop_back();
-      Value ref;
-      ref.kind = Value::Kind::kReference;
-      ref.text = inner;
-      ref.pos = v.pos;
-      const Value* r = inner.find_first_of("{}\"(") == std::string::npos ? Resolve(&ref) : &ref;
-      if ((r->kind == Value::Kind::kString && !r->is_template) || r->kind == Value::Kind::kNumber) {
-        out += r->text;
-      } else {
-        Error(v.pos, fmt::format("{}: cannot resolve ${{{}}} to a literal", field, inner));
-        return std::nullopt;
-      }
-      i = close + 1;
+  std::optional<std::string> String(const Attribute& a, const Context& ctx, Need need = Need::kNeeded) {
+    std::optional<Value> v = Field(a, ctx, need);
+    if (!v) return std::nullopt;
+    auto s = AsString(*v);
+    if (!s.ok()) Error(At(a, ctx), fmt::format("{}: {}", a.name, Why(s.error())));
+    return s.ok() ? std::optional<std::string>(s.value()) : std::nullopt;
+  }
+
+  std::optional<double> Number(const Attribute& a, const Context& ctx) {
+    std::optional<Value> v = Field(a, ctx, Need::kNeeded);
+    if (!v) return std::nullopt;
+    auto d = AsNumber(*v);
+    if (!d.ok()) Error(At(a, ctx), fmt::format("{}: {}", a.name, Why(d.error())));
+    return d.ok() ? std::optional<double>(d.value()) : std::nullopt;
+  }
+
+  /// A whole number that fits the field (periods, counts).
+  template <typename T>
+  std::optional<T> Whole(const Attribute& a, const Context& ctx) {
+    std::optional<double> d = Number(a, ctx);
+    if (!d) return std::nullopt;
+    if (*d != std::floor(*d) || std::fabs(*d) > 1e9) {
+      Error(At(a, ctx), fmt::format("{}: {} is not a whole number", a.name, FormatNumber(*d)));
+      return std::nullopt;
     }
-    return out;
+    return static_cast<T>(*d);
   }
 
-  std::optional<double> Number(const Value& raw, std::string_view field) {
-    std::optional<std::string> s = String(raw, field);
-    if (!s) return std::nullopt;
-    std::optional<double> d = ruleset::ParseNumber(*s);
-    if (!d) Error(raw.pos, fmt::format("{}: \"{}\" is not a number", field, *s));
-    return d;
+  std::optional<bool> Bool(const Attribute& a, const Context& ctx) {
+    std::optional<Value> v = Field(a, ctx, Need::kKept);
+    if (!v) return std::nullopt;
+    auto b = AsBool(*v);
+    if (!b.ok()) Error(At(a, ctx), fmt::format("{}: {}", a.name, Why(b.error())));
+    return b.ok() ? std::optional<bool>(b.value()) : std::nullopt;
   }
 
-  std::optional<bool> Bool(const Value& raw, std::string_view field) {
-    std::optional<std::string> s = String(raw, field);
-    if (!s) return std::nullopt;
-    if (*s == "true") return true;
-    if (*s == "false") return false;
-    Error(raw.pos, fmt::format("{}: \"{}\" is not true or false", field, *s));
-    return std::nullopt;
-  }
-
-  KeyValues Map(const Value& raw, std::string_view field) {
+  KeyValues Map(const Attribute& a, const Context& ctx, Need need) {
     KeyValues out;
-    const Value* v = Resolve(&raw);
-    if (v->kind != Value::Kind::kMap) {
-      Error(raw.pos, fmt::format("{}: expected a map {{ key = \"value\" }}", field));
+    std::optional<Value> v = Field(a, ctx, need);
+    if (!v) return out;
+    if (v->kind() != Value::Kind::kMap) {
+      Error(At(a, ctx), fmt::format("{}: a map {{ key = \"value\" }} is needed, not a {}", a.name, v->TypeName()));
       return out;
     }
-    for (const auto& [key, value] : v->entries) {
-      if (std::optional<std::string> s = String(value, field)) out.emplace_back(key, *s);
+    for (const auto& [key, item] : v->entries()) {
+      if (item.is_unknown()) continue;  // warned about by Field
+      auto s = AsString(item);
+      if (!s.ok()) {
+        Error(At(a, ctx), fmt::format("{}: the value of \"{}\": {}", a.name, key, Why(s.error())));
+        continue;
+      }
+      out.emplace_back(key, std::move(s).value());
     }
     return out;
   }
 
-  std::vector<std::string> List(const Value& raw) {
+  /// Action ARNs: known strings as they are, unknown ones as written in the file.
+  std::vector<std::string> Actions(const Attribute& a, const Context& ctx) {
     std::vector<std::string> out;
-    const Value* v = Resolve(&raw);
-    if (v->kind != Value::Kind::kList) return {v->text};
-    for (const Value& item : v->items) out.push_back(item.text);  // strings, or references as written
+    std::optional<Value> v = Field(a, ctx, Need::kActions);
+    if (!v) return out;
+    const auto add = [&](const Value& item) {
+      if (item.is_unknown()) {
+        out.push_back(item.source().empty() ? a.value.text : item.source());
+      } else if (std::optional<std::string> s = ToText(item)) {
+        out.push_back(std::move(*s));
+      }
+    };
+    if (v->kind() == Value::Kind::kList || v->kind() == Value::Kind::kSet) {
+      for (const Value& item : v->items()) add(item);
+    } else {
+      add(*v);
+    }
     return out;
   }
 
-  void Filter(const Block& b) {
-    failed_ = false;
-    MetricFilter f;
-    f.loc = Loc(b.pos);
-    f.name = b.labels[1];
-    bool has_pattern = false, has_transformation = false;
-    for (const Attribute& a : b.attributes) {
-      if (a.name == "name") {
-        if (auto s = String(a.value, a.name)) f.name = *s;
-      } else if (a.name == "pattern") {
-        if (auto s = String(a.value, a.name)) {
-          f.pattern_text = *s;
-          has_pattern = true;
-          PatternError error;
-          f.pattern = FilterPattern::Parse(f.pattern_text, &error);
-          if (!f.pattern) Error(a.value.pos, "invalid pattern: " + error.Render(f.pattern_text));
-        }
-      } else if (a.name == "log_group_name") {
-        f.log_group_name = a.value.text;
-      } else if (a.name == "count" || a.name == "for_each") {
-        Error(a.pos, fmt::format("{} is not supported: write one resource per metric filter", a.name));
-      }
+  /// The single metric_transformation (or other nested block) of the resource.
+  std::optional<NestedBlock> OnlyBlock(std::string_view type) {
+    auto blocks = ExpandBlocks(*source_.block, type, source_.ctx, source_.evaluator);
+    if (!blocks.ok()) {
+      Error(blocks.error().loc, blocks.error().message);
+      return std::nullopt;
     }
-    for (const Block& t : b.blocks) {
-      if (t.type != "metric_transformation") continue;
-      has_transformation = true;
-      for (const Attribute& a : t.attributes) {
-        if (a.name == "name") {
-          if (auto s = String(a.value, a.name)) f.metric_name = *s;
-        } else if (a.name == "namespace") {
-          if (auto s = String(a.value, a.name)) f.metric_namespace = *s;
-        } else if (a.name == "value") {
-          if (auto s = String(a.value, a.name)) f.value = *s;
-        } else if (a.name == "default_value") {
-          if (auto d = Number(a.value, a.name)) f.default_value = *d;
-        } else if (a.name == "dimensions") {
-          f.dimensions = Map(a.value, a.name);
-        } else if (a.name == "unit") {
-          if (auto s = String(a.value, a.name)) f.unit = *s;
-        }
-      }
-    }
-    if (!has_pattern) Error(b.pos, fmt::format("metric filter \"{}\" has no pattern", f.name));
-    if (!has_transformation) {
-      Error(b.pos, fmt::format("metric filter \"{}\" has no metric_transformation block", f.name));
-    }
-    ruleset::CheckFilter(f, &rules_->errors, &failed_);
-    if (!failed_) rules_->filters.push_back(std::move(f));
+    if (blocks.value().size() == 1) return blocks.value()[0];
+    Error(Loc(), fmt::format("{} {} block{}", blocks.value().empty() ? "no" : "more than one", type,
+                             blocks.value().empty() ? "" : "s (the AWS provider takes one)"));
+    return std::nullopt;
   }
 
-  void Alarm(const Block& b) {
-    failed_ = false;
-    MetricAlarm a;
-    a.loc = Loc(b.pos);
-    a.name = b.labels[1];
-    bool has_m = false;
-    for (const Attribute& at : b.attributes) {
-      const std::string& k = at.name;
-      const Value& v = at.value;
-      if (k == "alarm_name") {
-        if (auto s = String(v, k)) a.name = *s;
-      } else if (k == "alarm_description") {
-        if (auto s = String(v, k)) a.description = *s;
-      } else if (k == "metric_name") {
-        if (auto s = String(v, k)) a.metric_name = *s;
-      } else if (k == "namespace") {
-        if (auto s = String(v, k)) a.metric_namespace = *s;
-      } else if (k == "comparison_operator") {
-        if (auto s = String(v, k); s && !ruleset::ParseComparison(*s, &a)) {
-          Error(v.pos, fmt::format("comparison_operator \"{}\" is not one of GreaterThanOrEqualToThreshold, "
-                                   "GreaterThanThreshold, LessThanThreshold, LessThanOrEqualToThreshold",
-                                   *s));
-        }
-      } else if (k == "evaluation_periods") {
-        if (auto d = Number(v, k)) a.evaluation_periods = static_cast<int>(*d);
-      } else if (k == "datapoints_to_alarm") {
-        if (auto d = Number(v, k)) {
-          a.datapoints_to_alarm = static_cast<int>(*d);
-          has_m = true;
-        }
-      } else if (k == "period") {
-        if (auto d = Number(v, k)) a.period = static_cast<int64_t>(*d);
-      } else if (k == "statistic" || k == "extended_statistic") {
-        if (auto s = String(v, k); s && !ruleset::ParseStatistic(*s, k == "extended_statistic", &a.statistic)) {
-          Error(v.pos, fmt::format("{} \"{}\" is not supported (Sum, SampleCount, Average, Minimum, "
-                                   "Maximum, or pNN)",
-                                   k, *s));
-        }
-      } else if (k == "threshold") {
-        if (auto d = Number(v, k)) a.threshold = *d;
-      } else if (k == "treat_missing_data") {
-        if (auto s = String(v, k); s && !ruleset::ParseTreatMissing(*s, &a)) {
-          Error(v.pos, fmt::format("treat_missing_data \"{}\" is not one of missing, ignore, breaching, "
-                                   "notBreaching",
-                                   *s));
-        }
-      } else if (k == "dimensions") {
-        a.dimensions = Map(v, k);
-      } else if (k == "tags") {
-        a.tags = Map(v, k);
-      } else if (k == "actions_enabled") {
-        if (auto x = Bool(v, k)) a.actions_enabled = *x;
-      } else if (k == "alarm_actions") {
-        a.alarm_actions = List(v);
-      } else if (k == "ok_actions") {
-        a.ok_actions = List(v);
-      } else if (k == "insufficient_data_actions") {
-        a.insufficient_data_actions = List(v);
-      } else if (k == "unit") {
-        if (auto s = String(v, k)) a.unit = *s;
-      } else if (k == "threshold_metric_id") {
-        Error(at.pos, "anomaly-detection alarms (threshold_metric_id) cannot be evaluated offline");
-      } else if (k == "count" || k == "for_each") {
-        Error(at.pos, fmt::format("{} is not supported: write one resource per alarm", k));
-      }
-    }
-    for (const Block& inner : b.blocks) {
-      if (inner.type == "metric_query") {
-        Error(inner.pos, "metric math (metric_query) is not supported; alarm skipped");
-      }
-    }
-    if (!has_m) a.datapoints_to_alarm = a.evaluation_periods;
-    const size_t before = rules_->errors.size();
-    ValidateAlarm(a, &rules_->errors);
-    if (rules_->errors.size() != before) failed_ = true;
-    if (!failed_) rules_->alarms.push_back(std::move(a));
+  static SourceLoc At(const Attribute& a, const Context& ctx) {
+    return {*ctx.file, a.value.pos.line, a.value.pos.column};
   }
 
-  const std::string& name_;
-  const Symbols& variables_;
-  const Symbols& locals_;
+ private:
+  const RuleSource& source_;
   RuleSet* rules_;
   bool failed_ = false;
 };
 
+void FilterTransformation(RuleBuilder* r, const NestedBlock& t, MetricFilter* f) {
+  for (const Attribute& a : t.block->attributes) {
+    const Context& ctx = t.ctx;
+    if (a.name == "name") {
+      if (auto s = r->String(a, ctx)) f->metric_name = *s;
+    } else if (a.name == "namespace") {
+      if (auto s = r->String(a, ctx)) f->metric_namespace = *s;
+    } else if (a.name == "value") {
+      if (auto s = r->String(a, ctx)) f->value = *s;
+    } else if (a.name == "default_value") {
+      if (auto d = r->Number(a, ctx)) f->default_value = *d;
+    } else if (a.name == "dimensions") {
+      f->dimensions = r->Map(a, ctx, Need::kNeeded);
+    } else if (a.name == "unit") {
+      if (auto s = r->String(a, ctx)) f->unit = *s;
+    }
+  }
+  for (const Block& b : t.block->blocks) {
+    if (b.type == "dimensions" || (b.type == "dynamic" && b.labels.size() == 1 && b.labels[0] == "dimensions")) {
+      r->Error({*t.ctx.file, b.pos.line, b.pos.column},
+               "dimensions is a map argument in the AWS provider, not a block: write dimensions = { NAME = "
+               "\"$.selector\" } (a for expression builds one from a list)");
+    }
+  }
+}
+
 }  // namespace
 
-void LoadTerraformModule(const std::vector<std::pair<std::string, std::string>>& files, RuleSet* rules) {
-  std::vector<std::pair<const std::string*, std::unique_ptr<Body>>> bodies;
-  TerraformFile::Symbols variables, locals;
-  for (const auto& [name, text] : files) {
-    auto body = std::make_unique<Body>();
-    ruleset::hcl::ParseError error;
-    if (!ruleset::hcl::Parse(text, body.get(), &error)) {
-      rules->errors.push_back({{name, error.pos.line, error.pos.column}, error.message});
-      continue;
+void LoadMetricFilter(const RuleSource& source, RuleSet* rules) {
+  RuleBuilder r(source, rules);
+  MetricFilter f;
+  f.loc = r.Loc();
+  f.address = source.address;
+  f.name = source.block->labels[1];
+  bool has_pattern = false;
+  for (const Attribute& a : source.block->attributes) {
+    if (a.name == "name") {
+      if (auto s = r.String(a, source.ctx)) f.name = *s;
+    } else if (a.name == "pattern") {
+      if (auto s = r.String(a, source.ctx)) {
+        f.pattern_text = *s;
+        has_pattern = true;
+        PatternError error;
+        f.pattern = FilterPattern::Parse(f.pattern_text, &error);
+        if (!f.pattern) r.Error(RuleBuilder::At(a, source.ctx), "invalid pattern: " + error.Render(f.pattern_text));
+      }
+    } else if (a.name == "log_group_name") {  // kept, not used: an unknown one is kept as written
+      std::vector<std::string> group = r.Actions(a, source.ctx);
+      if (!group.empty()) f.log_group_name = group[0];
     }
-    TerraformFile::CollectSymbols(*body, &variables, &locals);
-    bodies.emplace_back(&name, std::move(body));
   }
-  for (const auto& [name, body] : bodies) TerraformFile(*name, variables, locals, rules).Load(*body);
+  if (!has_pattern && !r.failed()) r.Error(f.loc, fmt::format("metric filter \"{}\" has no pattern", f.name));
+  if (std::optional<NestedBlock> t = r.OnlyBlock("metric_transformation")) FilterTransformation(&r, *t, &f);
+  if (r.failed()) return;
+  if (ruleset::CheckFilter(f, &rules->errors)) rules->filters.push_back(std::move(f));
+}
+
+namespace {
+
+void AlarmField(RuleBuilder* r, const Attribute& at, const Context& ctx, MetricAlarm* a, bool* has_m) {
+  const std::string& k = at.name;
+  const SourceLoc loc = RuleBuilder::At(at, ctx);
+  if (k == "alarm_name") {
+    if (auto s = r->String(at, ctx)) a->name = *s;
+  } else if (k == "alarm_description") {
+    if (auto s = r->String(at, ctx, Need::kKept)) a->description = *s;
+  } else if (k == "metric_name") {
+    if (auto s = r->String(at, ctx)) a->metric_name = *s;
+  } else if (k == "namespace") {
+    if (auto s = r->String(at, ctx)) a->metric_namespace = *s;
+  } else if (k == "comparison_operator") {
+    if (auto s = r->String(at, ctx); s && !ruleset::ParseComparison(*s, a)) {
+      r->Error(loc, fmt::format("comparison_operator \"{}\" is not one of GreaterThanOrEqualToThreshold, "
+                                "GreaterThanThreshold, LessThanThreshold, LessThanOrEqualToThreshold",
+                                *s));
+    }
+  } else if (k == "evaluation_periods") {
+    if (auto n = r->Whole<int>(at, ctx)) a->evaluation_periods = *n;
+  } else if (k == "datapoints_to_alarm") {
+    if (auto n = r->Whole<int>(at, ctx)) {
+      a->datapoints_to_alarm = *n;
+      *has_m = true;
+    }
+  } else if (k == "period") {
+    if (auto n = r->Whole<int64_t>(at, ctx)) a->period = *n;
+  } else if (k == "statistic" || k == "extended_statistic") {
+    if (auto s = r->String(at, ctx); s && !ruleset::ParseStatistic(*s, k == "extended_statistic", &a->statistic)) {
+      r->Error(loc, fmt::format("{} \"{}\" is not supported (Sum, SampleCount, Average, Minimum, Maximum, or pNN)",
+                                k, *s));
+    }
+  } else if (k == "threshold") {
+    if (auto d = r->Number(at, ctx)) a->threshold = *d;
+  } else if (k == "treat_missing_data") {
+    if (auto s = r->String(at, ctx); s && !ruleset::ParseTreatMissing(*s, a)) {
+      r->Error(loc, fmt::format("treat_missing_data \"{}\" is not one of missing, ignore, breaching, notBreaching",
+                                *s));
+    }
+  } else if (k == "dimensions") {
+    a->dimensions = r->Map(at, ctx, Need::kNeeded);
+  } else if (k == "tags") {
+    a->tags = r->Map(at, ctx, Need::kKept);
+  } else if (k == "actions_enabled") {
+    if (auto x = r->Bool(at, ctx)) a->actions_enabled = *x;
+  } else if (k == "alarm_actions") {
+    a->alarm_actions = r->Actions(at, ctx);
+  } else if (k == "ok_actions") {
+    a->ok_actions = r->Actions(at, ctx);
+  } else if (k == "insufficient_data_actions") {
+    a->insufficient_data_actions = r->Actions(at, ctx);
+  } else if (k == "unit") {
+    if (auto s = r->String(at, ctx)) a->unit = *s;
+  } else if (k == "threshold_metric_id") {
+    if (r->String(at, ctx, Need::kKept)) {
+      r->Error(loc, "anomaly-detection alarms (threshold_metric_id) cannot be evaluated offline");
+    }
+  }
+}
+
+}  // namespace
+
+void LoadMetricAlarm(const RuleSource& source, RuleSet* rules) {
+  RuleBuilder r(source, rules);
+  MetricAlarm a;
+  a.loc = r.Loc();
+  a.address = source.address;
+  a.name = source.block->labels[1];
+  bool has_m = false;
+  for (const Attribute& at : source.block->attributes) AlarmField(&r, at, source.ctx, &a, &has_m);
+  auto queries = ExpandBlocks(*source.block, "metric_query", source.ctx, source.evaluator);
+  if (!queries.ok() || !queries.value().empty()) {
+    const hcl::Pos pos = queries.ok() ? queries.value()[0].block->pos : source.block->pos;
+    r.Error({*source.ctx.file, pos.line, pos.column}, "metric math (metric_query) is not supported; alarm left out");
+  }
+  if (!has_m) a.datapoints_to_alarm = a.evaluation_periods;
+  if (r.failed()) return;
+  const size_t before = rules->errors.size();
+  ValidateAlarm(a, &rules->errors);
+  if (rules->errors.size() == before) rules->alarms.push_back(std::move(a));
+}
+
+}  // namespace trailwatch::ruleset::tf
+
+namespace trailwatch {
+
+void LoadTerraformModule(const std::vector<std::pair<std::string, std::string>>& files, RuleSet* rules,
+                         const RuleLoadOptions& options) {
+  if (files.empty()) return;
+  ruleset::MemoryFiles memory;
+  for (const auto& [name, text] : files) memory.Add(name, text);
+  ruleset::tf::ModuleCache cache(memory);
+  std::set<std::string> declared;
+  ruleset::tf::LoadTerraformRoot(&cache, ruleset::DirName(files.front().first), nullptr, options, rules, &declared);
+  ruleset::tf::CheckVariableArgs(options, declared, rules);
 }
 
 void LoadTerraform(std::string_view text, const std::string& name, RuleSet* rules) {

@@ -1,8 +1,9 @@
 // rules_fuzz: libFuzzer target for the rule loaders: Terraform resources
-// (metric filters, alarms, variables, locals, templates) and the JSON of
-// `aws logs describe-metric-filters` / `aws cloudwatch describe-alarms`.
+// (metric filters, alarms, variables, locals, templates, count, for_each,
+// dynamic blocks), the JSON of `aws logs describe-metric-filters` / `aws
+// cloudwatch describe-alarms`, and `terraform show -json` plans and states.
 // The loader is picked by content, as for rule files (a JSON object: the
-// describe-* loader), so rules/*.tf and describe JSON are seeds as they are.
+// JSON loaders), so rules/*.tf and the JSON in tests/data are seeds as they are.
 // Any input loads or yields errors that name a position inside it; never a
 // crash, a hang or an alarm without a filter.
 #include <cstddef>
@@ -20,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string name = json ? "fuzz.json" : "fuzz.tf";
   trailwatch::RuleSet rules;
   if (json) {
-    trailwatch::LoadDescribeJson(text, name, &rules);
+    trailwatch::LoadRuleJson(text, name, &rules);
   } else {
     trailwatch::LoadTerraform(text, name, &rules);
   }

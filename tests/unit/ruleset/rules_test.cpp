@@ -201,7 +201,7 @@ resource "aws_cloudwatch_metric_alarm" "a" {
     value     = "1"
   }
 }
-)", "t.tf:2:13: name: cannot resolve var.missing to a literal"},
+)", "t.tf:2:13: name: reference to undeclared input variable \"missing\""},
       {R"(resource "aws_cloudwatch_log_metric_filter" "f" {
   name    = "F"
   pattern = "ERROR"
@@ -267,11 +267,15 @@ TEST_CASE("The built-in rule pack loads without errors") {
   rules.CrossCheck();
   INFO(Errors(rules));
   CHECK(rules.errors.empty());
-  CHECK(rules.filters.size() >= 2);
-  CHECK(rules.alarms.size() >= 2);
+  CHECK(rules.warnings.empty());
+  // rules/README.md: 55 metric filters, each with its own metric and one alarm.
+  CHECK(rules.filters.size() == 55);
+  CHECK(rules.alarms.size() == 55);
+  CHECK(rules.files == 8);
+  CHECK(rules.skipped_blocks == 1);  // the terraform block of versions.tf
 }
 
-TEST_CASE("Templates: $${ is a literal ${, and unresolvable parts are errors") {
+TEST_CASE("Templates: $${ is a literal ${, functions evaluate, and unknown functions are errors") {
   RuleSet rules;
   LoadTerraform(R"(
 locals {
@@ -295,10 +299,62 @@ resource "aws_cloudwatch_log_metric_filter" "g" {
     value     = "1"
   }
 }
+resource "aws_cloudwatch_log_metric_filter" "h" {
+  name    = "${sha256(local.env)}"
+  pattern = ""
+  metric_transformation {
+    name      = "M3"
+    namespace = "NS"
+    value     = "1"
+  }
+}
 )",
                 "t.tf", &rules);
-  REQUIRE(rules.filters.size() == 1);
+  REQUIRE(rules.filters.size() == 2);
   CHECK(rules.filters[0].name == "${literal}-prod");
   CHECK(rules.filters[0].metric_name == "M-prod");
-  CHECK_THAT(Errors(rules), Contains("t.tf:15:13: name: cannot resolve ${upper(local.env)} to a literal"));
+  CHECK(rules.filters[1].name == "PROD");
+  REQUIRE(rules.errors.size() == 1);
+  CHECK(rules.errors[0].Describe() ==
+        "t.tf:24:13: name: the function sha256() is not evaluated offline by trailwatch: write its result as a "
+        "literal or pass it with -var, or use terraform show -json (at t.tf:24:16)");
+}
+
+TEST_CASE("Rule selection: severity, tags, words and globs; filters follow their alarms") {
+  const auto select = [](std::vector<std::string> only, std::vector<std::string> exclude) {
+    RuleSet rules;
+    LoadBuiltinRules(&rules);
+    SelectRules({std::move(only), std::move(exclude)}, &rules);
+    return rules;
+  };
+  // The pack: 5 critical, 23 high, 24 medium, 3 low; 15 CIS controls.
+  CHECK(select({"severity>=high"}, {}).alarms.size() == 28);
+  CHECK(select({"severity=low"}, {}).alarms.size() == 3);
+  CHECK(select({"severity<medium"}, {}).alarms.size() == 3);
+  const RuleSet cis = select({"cis"}, {});
+  CHECK(cis.alarms.size() == 15);
+  CHECK(cis.filters.size() == 15);  // only the filters the kept alarms watch
+  CHECK(select({}, {"cis"}).alarms.size() == 40);
+  CHECK(select({"CIS-CloudWatch.1*", "CIS-CloudWatch.2-*"}, {}).alarms.size() == 7);  // 1, 10-14 and 2
+  CHECK(select({"MitreAttack=T1078*"}, {"severity=critical"}).errors.empty());
+  const RuleSet root = select({"T1078"}, {});  // T1078 and its sub-techniques (T1078.004)
+  CHECK_FALSE(root.alarms.empty());
+  for (const MetricAlarm& a : root.alarms) CHECK_THAT(std::string(TagValue(a.tags, "MitreAttack")), Contains("T1078"));
+  const RuleSet bad = select({"severity>=urgent"}, {"=x"});
+  CHECK_THAT(Errors(bad), Contains("--only severity>=urgent: not a selector") && Contains("--exclude =x: not a selector"));
+}
+
+TEST_CASE("Rule sources: each path says how many .tf files, filters and alarms it gave") {
+  RuleSet rules;
+  LoadRulePaths({"builtin:cis", std::string(TW_TEST_DATA) + "/terraform", std::string(TW_TEST_DATA) + "/bad-input"},
+                &rules);
+  REQUIRE(rules.sources.size() == 3);
+  CHECK(rules.sources[0].path == "builtin:cis");
+  CHECK(rules.sources[0].terraform_files == 1);
+  CHECK(rules.sources[0].filters == 15);
+  CHECK(rules.sources[0].alarms == 15);
+  CHECK(rules.sources[1].terraform_files == 7);  // the module's files count: they are part of the path
+  CHECK(rules.sources[1].filters == 6);
+  CHECK(rules.sources[1].alarms == 6);
+  CHECK(rules.sources[2].terraform_files == 0);
 }

@@ -1,0 +1,3 @@
+# Loaded after terraform.tfvars, so it wins.
+team      = "secops"
+namespace = "SecOps"
