@@ -40,7 +40,7 @@ void ScanRules::Compile() {
     if (plan.default_value) default_filters.push_back(static_cast<uint32_t>(filters.size()));
     filters.push_back(std::move(plan));
   }
-  metric_needs_values.assign(metrics.size(), false);
+  metric_needs_values = std::vector<bool>(metrics.size(), false);  // not assign(0, ...): UBSan flags libstdc++ 12 there
   for (const MetricAlarm& a : rules.alarms) {
     const int m = MetricOf(a);
     if (m >= 0 && a.statistic.kind == Statistic::Kind::kPercentile) {
